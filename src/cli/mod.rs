@@ -1,0 +1,414 @@
+//! The command line: the only place that knows clap, environment variables, terminals
+//! and progress bars. Flags are parsed once into plain requests for the library.
+
+mod demo;
+mod extract;
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::index::{run_index, IndexRequest, IndexStore, IndexSummary};
+use crate::output::human::{self, Style};
+use crate::output::json;
+use crate::search::{search, SearchRequest, SearchResult, Sort};
+
+/// Exit code: success (search: at least one hit).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the search found nothing.
+pub const EXIT_NO_HITS: i32 = 1;
+/// Exit code: an error; the message says what and what to do.
+pub const EXIT_ERROR: i32 = 2;
+/// Exit code: interrupted by the user.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// The index directory when neither --index nor DOSSIER_INDEX names one.
+const DEFAULT_INDEX_DIR: &str = ".dossier";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Offline full-text search for folders of news articles"
+)]
+struct Cli {
+    /// Index directory [default: $DOSSIER_INDEX, else ./.dossier]
+    #[arg(long, global = true, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// Print JSON (SPEC §6) instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    /// Colour: auto (terminal and no NO_COLOR), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Also list skipped files and other details
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SortChoice {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build or update the index from folders and files of articles
+    Index {
+        /// Folders (walked recursively) and files to index
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Rebuild from scratch instead of updating
+        #[arg(long)]
+        full: bool,
+        /// Threads reading and analysing files [default: number of cores]
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// Search the index
+    Search {
+        /// The query (several arguments are joined with spaces)
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Hits to show
+        #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// Hits to skip (for paging)
+        #[arg(long, default_value_t = 0, value_name = "K")]
+        offset: usize,
+        /// Order of hits
+        #[arg(long, value_enum, default_value_t = SortChoice::Relevance)]
+        sort: SortChoice,
+        /// Passages per hit
+        #[arg(long, default_value_t = 2, value_name = "K")]
+        snippets: usize,
+        /// Only articles published on or after this day (same as date:FROM..)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only articles published on or before this day (same as date:..TO)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+    /// Analyse files without indexing: one JSON object per article
+    Extract {
+        /// Files to analyse; `-` reads plain text from standard input
+        #[arg(value_name = "FILE", default_value = "-")]
+        files: Vec<String>,
+    },
+    /// Summarise the index
+    Stats,
+    /// Index the sample articles into a temporary index and run example queries
+    Demo,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let args = query_words_last(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
+            let _ = error.print();
+            return code;
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            report_error(&error);
+            match error.downcast_ref::<Error>() {
+                Some(Error::Interrupted) => EXIT_INTERRUPTED,
+                _ => EXIT_ERROR,
+            }
+        }
+    }
+}
+
+/// Options of `search` (and global ones) that take a value.
+const OPTIONS_WITH_VALUE: &[&str] = &[
+    "-n",
+    "--limit",
+    "--offset",
+    "--sort",
+    "--snippets",
+    "--from",
+    "--to",
+    "--facet-interval",
+    "--index",
+    "--color",
+];
+
+/// Options of `search` (and global ones) that take no value.
+const FLAGS: &[&str] = &[
+    "--json",
+    "-q",
+    "--quiet",
+    "-v",
+    "--verbose",
+    "-h",
+    "--help",
+    "--facets",
+    "--explain",
+    "-V",
+    "--version",
+];
+
+/// A query may hold `-word` (SPEC §4), which a flag parser takes for an option. So
+/// after `search`, everything that is not a known option is moved behind `--`, in
+/// order: `search -election oil --json` becomes `search --json -- -election oil`.
+fn query_words_last(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(at) = args.iter().position(|a| a == "search") else {
+        return args;
+    };
+    let (head, tail) = args.split_at(at + 1);
+    let mut options = Vec::new();
+    let mut words = Vec::new();
+    let mut iter = tail.iter();
+    while let Some(arg) = iter.next() {
+        let text = arg.to_string_lossy();
+        let name = text.split('=').next().unwrap_or("");
+        if text == "--" {
+            words.extend(iter.by_ref().cloned());
+        } else if OPTIONS_WITH_VALUE.contains(&name) {
+            options.push(arg.clone());
+            if !text.contains('=') {
+                options.extend(iter.next().cloned());
+            }
+        } else if FLAGS.contains(&name) {
+            options.push(arg.clone());
+        } else {
+            words.push(arg.clone());
+        }
+    }
+    let mut rebuilt = head.to_vec();
+    rebuilt.extend(options);
+    if !words.is_empty() {
+        rebuilt.push("--".into());
+        rebuilt.extend(words);
+    }
+    rebuilt
+}
+
+fn report_error(error: &anyhow::Error) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "dossier: error: {error}");
+    for cause in error.chain().skip(1) {
+        let _ = writeln!(stderr, "  caused by: {cause}");
+    }
+}
+
+/// What the global flags decided.
+struct Context {
+    index_dir: PathBuf,
+    json: bool,
+    style: Style,
+    quiet: bool,
+    verbose: bool,
+}
+
+fn context(cli: &Cli) -> Context {
+    let index_dir = cli
+        .index
+        .clone()
+        .or_else(|| {
+            std::env::var_os("DOSSIER_INDEX")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR));
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+    };
+    Context {
+        index_dir,
+        json: cli.json,
+        style: Style { color },
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<i32> {
+    let ctx = context(cli);
+    match &cli.command {
+        Command::Index {
+            paths,
+            full,
+            threads,
+        } => {
+            let request = IndexRequest {
+                roots: paths.clone(),
+                full: *full,
+                threads: threads.unwrap_or_else(default_threads),
+                cancel: interrupt_flag(),
+            };
+            index_command(&ctx, &request)
+        }
+        Command::Search {
+            query,
+            limit,
+            offset,
+            sort,
+            snippets,
+            from,
+            to,
+        } => {
+            let request = SearchRequest {
+                query: with_date_bounds(&query.join(" "), from.as_deref(), to.as_deref()),
+                limit: *limit,
+                offset: *offset,
+                sort: match sort {
+                    SortChoice::Relevance => Sort::Relevance,
+                    SortChoice::Newest => Sort::Newest,
+                    SortChoice::Oldest => Sort::Oldest,
+                },
+                snippets: *snippets,
+            };
+            search_command(&ctx, &request)
+        }
+        Command::Extract { files } => extract::run(files),
+        Command::Stats => stats_command(&ctx),
+        Command::Demo => demo::run(&ctx),
+    }
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// Ctrl-C asks indexing to stop at the next batch boundary.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    // A second handler cannot be installed (demo after index in one process): then
+    // Ctrl-C keeps its default meaning, which is fine for a short run.
+    let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+    flag
+}
+
+/// `--from/--to` are the same as a `date:FROM..TO` filter ANDed to the query.
+fn with_date_bounds(query: &str, from: Option<&str>, to: Option<&str>) -> String {
+    if from.is_none() && to.is_none() {
+        return query.to_string();
+    }
+    format!(
+        "({query}) date:{}..{}",
+        from.unwrap_or(""),
+        to.unwrap_or("")
+    )
+}
+
+fn index_command(ctx: &Context, request: &IndexRequest) -> anyhow::Result<i32> {
+    let bar =
+        progress::IndexProgress::new(!ctx.quiet && !ctx.json && std::io::stderr().is_terminal());
+    let summary = run_index(&ctx.index_dir, request, &bar)?;
+    print_index_report(ctx, &summary);
+    Ok(if summary.interrupted {
+        EXIT_INTERRUPTED
+    } else if summary.failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn print_index_report(ctx: &Context, summary: &IndexSummary) {
+    let mut stderr = std::io::stderr().lock();
+    for failure in &summary.failed {
+        let line = failure.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let _ = writeln!(
+            stderr,
+            "dossier: skipped {}{line}: {}",
+            human::sanitize(&failure.path),
+            failure.reason
+        );
+    }
+    for warning in &summary.warnings {
+        let _ = writeln!(
+            stderr,
+            "dossier: warning: {}: {}",
+            human::sanitize(&warning.path),
+            warning.reason
+        );
+    }
+    if ctx.verbose {
+        for path in &summary.skipped {
+            let _ = writeln!(
+                stderr,
+                "dossier: not an article format, passed over: {}",
+                path.display()
+            );
+        }
+    }
+    if summary.interrupted {
+        let _ = writeln!(stderr, "dossier: interrupted; everything indexed before the interruption is committed. Run the same command again to finish.");
+    }
+    if ctx.json {
+        println!("{}", json::index(summary));
+    } else if !ctx.quiet {
+        let _ = writeln!(stderr, "{}", human::index_summary(summary));
+    }
+}
+
+fn search_command(ctx: &Context, request: &SearchRequest) -> anyhow::Result<i32> {
+    let store = IndexStore::open(&ctx.index_dir)?;
+    let reader = store.reader()?;
+    let result = search(&store, &reader.searcher(), request)?;
+    print_search(ctx, &result);
+    Ok(if result.hits.is_empty() && result.total == 0 {
+        EXIT_NO_HITS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn print_search(ctx: &Context, result: &SearchResult) {
+    for warning in &result.warnings {
+        eprintln!("dossier: {warning}");
+    }
+    if ctx.json {
+        println!("{}", json::search(result));
+    } else {
+        print!("{}", human::search(result, ctx.style));
+    }
+}
+
+fn stats_command(ctx: &Context) -> anyhow::Result<i32> {
+    let store = IndexStore::open(&ctx.index_dir)?;
+    let reader = store.reader()?;
+    let stats = crate::search::stats::collect(&reader.searcher())?;
+    if ctx.json {
+        println!("{}", json::to_json(&stats));
+    } else {
+        print!("{}", human::stats(&stats));
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,138 @@
+//! Dates: parsing publication dates from metadata and turning days into index values.
+//!
+//! A date is a calendar day (no time of day): the day where the article was published,
+//! so "2022-02-21T23:30:00-05:00" is 2022-02-21 even though it is the 22nd in UTC.
+
+use jiff::civil::Date;
+
+use crate::model::DateSource;
+
+/// Parses a publication date string from metadata or a JSON field: ISO 8601 dates and
+/// timestamps (the calendar day as written), or epoch seconds/milliseconds (UTC).
+pub fn parse_published(text: &str) -> Option<Date> {
+    let text = text.trim();
+    if let Some(day) = iso_day_prefix(text) {
+        return Some(day);
+    }
+    if let Ok(number) = text.parse::<i64>() {
+        let seconds = if number.abs() >= 100_000_000_000 {
+            number / 1000
+        } else {
+            number
+        };
+        return day_of_epoch_seconds(seconds);
+    }
+    None
+}
+
+/// The day of a `YYYY-MM-DD` prefix (followed by nothing, `T` or a space).
+fn iso_day_prefix(text: &str) -> Option<Date> {
+    let head = text.get(..10)?;
+    let rest = &text[10..];
+    if !(rest.is_empty() || rest.starts_with(['T', 't', ' '])) {
+        return None;
+    }
+    let bytes = head.as_bytes();
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year: i16 = head[..4].parse().ok()?;
+    let month: i8 = head[5..7].parse().ok()?;
+    let day: i8 = head[8..10].parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
+/// The UTC calendar day of a Unix time.
+pub fn day_of_epoch_seconds(seconds: i64) -> Option<Date> {
+    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// A day as Tantivy's date value (UTC midnight).
+pub fn to_tantivy(day: Date) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_secs(day_to_epoch_seconds(day))
+}
+
+/// The day of a Tantivy date value.
+pub fn from_tantivy(value: tantivy::DateTime) -> Option<Date> {
+    day_of_epoch_seconds(value.into_timestamp_secs())
+}
+
+/// Seconds since the epoch at UTC midnight of a day.
+pub fn day_to_epoch_seconds(day: Date) -> i64 {
+    let days = day
+        .since(Date::constant(1970, 1, 1))
+        .map(|span| span.get_days() as i64)
+        .unwrap_or(0);
+    days * 86_400
+}
+
+/// The month key `YYYYMM` used for calendar facets.
+pub fn month_key(day: Date) -> u64 {
+    (day.year() as u64) * 100 + day.month() as u64
+}
+
+/// An article's publication day and its source: the metadata hint when it parses,
+/// else the file's modification time.
+pub fn publication_day(
+    hint: Option<&(String, DateSource)>,
+    mtime: i64,
+) -> Option<(Date, DateSource)> {
+    if let Some((text, source)) = hint {
+        if let Some(day) = parse_published(text) {
+            return Some((day, *source));
+        }
+    }
+    if mtime > 0 {
+        return day_of_epoch_seconds(mtime).map(|d| (d, DateSource::Mtime));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_and_timestamps_keep_the_written_day() {
+        assert_eq!(
+            parse_published("2022-02-21"),
+            Some(Date::constant(2022, 2, 21))
+        );
+        assert_eq!(
+            parse_published("2022-02-21T23:30:00-05:00"),
+            Some(Date::constant(2022, 2, 21))
+        );
+        assert_eq!(parse_published("2022-13-01"), None);
+        assert_eq!(parse_published("yesterday"), None);
+    }
+
+    #[test]
+    fn epoch_seconds_and_millis() {
+        assert_eq!(
+            parse_published("1645401600"),
+            Some(Date::constant(2022, 2, 21))
+        );
+        assert_eq!(
+            parse_published("1645401600000"),
+            Some(Date::constant(2022, 2, 21))
+        );
+    }
+
+    #[test]
+    fn tantivy_round_trip() {
+        let day = Date::constant(1987, 3, 9);
+        assert_eq!(from_tantivy(to_tantivy(day)), Some(day));
+        assert_eq!(month_key(day), 198703);
+    }
+
+    #[test]
+    fn mtime_is_the_last_resort() {
+        let hint = ("not a date".to_string(), DateSource::Meta);
+        let (day, source) = publication_day(Some(&hint), 1_645_401_600).unwrap();
+        assert_eq!(
+            (day, source),
+            (Date::constant(2022, 2, 21), DateSource::Mtime)
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! From a raw article to what dossier knows about it ([`AnalysedArticle`]: language,
+//! publication date, later entities and mentioned dates), and from that to the Tantivy
+//! document it indexes. `extract` prints the same analysis without indexing.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::TantivyDocument;
+
+use crate::analysis::{detect_language, to_tantivy_tokens, Analyzer};
+use crate::dates;
+use crate::model::{DateSource, EntityKind, RawArticle};
+use crate::schema::Fields;
+
+/// One mention of an entity: a byte range of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MentionJson {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// An entity found in an article, with its mentions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityJson {
+    pub kind: EntityKind,
+    pub name: String,
+    pub mentions: Vec<MentionJson>,
+}
+
+/// A day the text mentions, with where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateMentionJson {
+    pub date: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Everything dossier derives from one article (SPEC §6 `extract`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysedArticle {
+    #[serde(skip)]
+    pub key: String,
+    pub path: String,
+    pub record: Option<u64>,
+    pub title: String,
+    pub body: String,
+    pub lang: &'static str,
+    #[serde(serialize_with = "serialize_day")]
+    pub published: Option<Date>,
+    pub published_source: Option<DateSource>,
+    #[serde(skip)]
+    pub url: Option<String>,
+    #[serde(skip)]
+    pub source: Option<String>,
+    pub entities: Vec<EntityJson>,
+    pub dates: Vec<DateMentionJson>,
+}
+
+fn serialize_day<S: serde::Serializer>(
+    day: &Option<Date>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match day {
+        Some(day) => serializer.serialize_str(&day.to_string()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Where an article came from: its file's identity and display path, and mtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub file_key: &'a str,
+    pub path: &'a str,
+    /// Modification time (epoch seconds), 0 when there is none (standard input).
+    pub mtime: i64,
+}
+
+/// The identity of an article: its file's absolute path, plus `#record` in JSON files.
+pub fn article_key(file_key: &str, record: Option<u64>) -> String {
+    match record {
+        Some(n) => format!("{file_key}#{n}"),
+        None => file_key.to_string(),
+    }
+}
+
+/// Analyses one article.
+pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
+    let lang = detect_language(&article.title, &article.body);
+    let published = dates::publication_day(article.date_hint.as_ref(), origin.mtime);
+    let source = article
+        .source
+        .clone()
+        .or_else(|| article.url.as_deref().and_then(url_host));
+    AnalysedArticle {
+        key: article_key(origin.file_key, article.record),
+        path: origin.path.to_string(),
+        record: article.record,
+        title: article.title,
+        body: article.body,
+        lang,
+        published: published.map(|p| p.0),
+        published_source: published.map(|p| p.1),
+        url: article.url,
+        source,
+        entities: Vec::new(),
+        dates: Vec::new(),
+    }
+}
+
+/// Builds the document for an analysed article of a file.
+pub fn build_document(
+    fields: &Fields,
+    file_key: &str,
+    hash: u64,
+    mtime: i64,
+    article: AnalysedArticle,
+) -> TantivyDocument {
+    let analyzer = Analyzer::for_lang(article.lang);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.key, &article.key);
+    doc.add_text(fields.file, file_key);
+    doc.add_text(fields.path, &article.path);
+    if let Some(record) = article.record {
+        doc.add_u64(fields.record, record);
+    }
+    doc.add_u64(fields.file_hash, hash);
+    doc.add_i64(fields.file_mtime, mtime);
+    doc.add_pre_tokenized_text(fields.title, analysed(&analyzer, &article.title));
+    doc.add_pre_tokenized_text(fields.body, analysed(&analyzer, &article.body));
+    doc.add_text(fields.lang, article.lang);
+    if let Some(url) = &article.url {
+        doc.add_text(fields.url, url);
+    }
+    if let Some(source) = &article.source {
+        doc.add_text(fields.source, source.to_lowercase());
+        doc.add_text(fields.source_name, source);
+    }
+    if let (Some(day), Some(source)) = (article.published, article.published_source) {
+        doc.add_date(fields.published, dates::to_tantivy(day));
+        doc.add_text(fields.published_source, source.as_str());
+        doc.add_u64(fields.published_month, dates::month_key(day));
+    }
+    doc.add_text(fields.title_text, article.title);
+    doc.add_text(fields.body_text, article.body);
+    doc
+}
+
+fn analysed(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens: to_tantivy_tokens(&analyzer.tokens(text)),
+    }
+}
+
+/// The host of a URL, without `www.`: the source when metadata names none.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?.split('@').next_back()?;
+    let host = host.split(':').next()?.trim_start_matches("www.");
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_of_url() {
+        assert_eq!(
+            url_host("https://www.example.org/a/b?c").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(url_host("not a url"), None);
+    }
+
+    #[test]
+    fn keys_carry_record_numbers() {
+        assert_eq!(article_key("/a/b.jsonl", Some(3)), "/a/b.jsonl#3");
+        assert_eq!(article_key("/a/b.txt", None), "/a/b.txt");
+    }
+
+    #[test]
+    fn source_falls_back_to_url_host() {
+        let raw = RawArticle {
+            title: "T".into(),
+            body: "The harbour reopened on Monday after the strike.".into(),
+            url: Some("https://news.example.com/x".into()),
+            ..RawArticle::default()
+        };
+        let origin = Origin {
+            file_key: "/k",
+            path: "k",
+            mtime: 0,
+        };
+        let article = analyse(origin, raw);
+        assert_eq!(article.source.as_deref(), Some("news.example.com"));
+        assert_eq!(article.published, None);
+    }
+}

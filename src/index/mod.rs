@@ -1,0 +1,11 @@
+//! The index: opening and creating it ([`store`]), turning articles into documents
+//! ([`document`]), knowing what is already indexed ([`state`]) and the writing pipeline
+//! ([`writer`]).
+
+pub mod document;
+pub mod state;
+pub mod store;
+pub mod writer;
+
+pub use store::IndexStore;
+pub use writer::{run_index, IndexRequest, IndexSummary, NoProgress, Progress};

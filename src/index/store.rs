@@ -1,0 +1,139 @@
+//! Opening and creating the index directory, with its identity check.
+//!
+//! Next to Tantivy's files, an index holds `dossier.json`: the schema and analyzer
+//! identity it was built with. Opening an index whose identity differs is an error that
+//! asks for `--full`, never silently wrong results.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::analysis::TantivyTokenizer;
+use crate::error::{Error, Result};
+use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
+
+/// The identity file's name inside the index directory.
+pub const MANIFEST_FILE: &str = "dossier.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    version: u32,
+    identity: String,
+}
+
+/// An open index: Tantivy's handle plus the resolved fields.
+#[derive(Clone)]
+pub struct IndexStore {
+    pub index: Index,
+    pub fields: Fields,
+    pub dir: PathBuf,
+}
+
+impl IndexStore {
+    /// Opens an existing index for searching.
+    pub fn open(dir: &Path) -> Result<IndexStore> {
+        if !dir.join("meta.json").exists() {
+            return Err(Error::NoIndex(dir.to_path_buf()));
+        }
+        check_manifest(dir)?;
+        let index = Index::open_in_dir(dir).map_err(|e| damaged(dir, e))?;
+        Self::wrap(index, dir)
+    }
+
+    /// Opens the index for writing, creating it if the directory holds none. With
+    /// `rebuild`, an index of a different identity is removed and created anew.
+    pub fn open_or_create(dir: &Path, rebuild: bool) -> Result<IndexStore> {
+        if dir.join("meta.json").exists() {
+            match Self::open(dir) {
+                Err(Error::IndexMismatch { .. } | Error::IndexDamaged { .. }) if rebuild => {
+                    remove_index_files(dir)?;
+                }
+                other => return other,
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let index = Index::builder()
+            .schema(build_schema())
+            .create_in_dir(dir)
+            .map_err(|e| damaged(dir, e))?;
+        write_manifest(dir)?;
+        Self::wrap(index, dir)
+    }
+
+    fn wrap(index: Index, dir: &Path) -> Result<IndexStore> {
+        index
+            .tokenizers()
+            .register(TOKENIZER_NAME, TextAnalyzer::from(TantivyTokenizer));
+        let fields = Fields::resolve(&index.schema()).map_err(|e| damaged(dir, e))?;
+        Ok(IndexStore {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| damaged(&self.dir, e))
+    }
+}
+
+/// Classifies a Tantivy error met while opening: damage the user must repair.
+pub fn damaged(dir: &Path, error: tantivy::TantivyError) -> Error {
+    Error::IndexDamaged {
+        path: dir.to_path_buf(),
+        detail: error.to_string(),
+    }
+}
+
+fn check_manifest(dir: &Path) -> Result<()> {
+    let expected = schema_identity();
+    let found = match std::fs::read_to_string(dir.join(MANIFEST_FILE)) {
+        Ok(text) => serde_json::from_str::<Manifest>(&text)
+            .map(|m| m.identity)
+            .unwrap_or_else(|_| "an unreadable dossier.json".to_string()),
+        Err(_) => "something other than dossier (no dossier.json)".to_string(),
+    };
+    if found != expected {
+        return Err(Error::IndexMismatch {
+            path: dir.to_path_buf(),
+            found,
+            expected,
+        });
+    }
+    Ok(())
+}
+
+fn write_manifest(dir: &Path) -> Result<()> {
+    let manifest = Manifest {
+        version: 1,
+        identity: schema_identity(),
+    };
+    let path = dir.join(MANIFEST_FILE);
+    let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    std::fs::write(&path, text).map_err(|e| Error::io(path, e))
+}
+
+/// Removes an index's files (only files Tantivy or dossier wrote), keeping the folder.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "meta.json"
+            || name == MANIFEST_FILE
+            || name == ".managed.json"
+            || name.ends_with(".lock")
+            || name.contains('.') && name.split('.').next().is_some_and(|stem| stem.len() == 32);
+        if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The indexing pipeline: walk, compare with what the index holds, read and analyse the
+//! changed files on every core, and feed one Tantivy writer that commits in batches.
+//!
+//! Each file's articles are deleted and added within one commit, so any commit (and so
+//! any interruption) leaves every file either wholly old or wholly new.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::document::{analyse, build_document, Origin};
+use super::state::{indexed_files, FileState};
+use super::store::{damaged, IndexStore};
+use crate::error::{Error, Result};
+use crate::ingest::{read_source, walk, SourceFile};
+use crate::model::Failure;
+
+/// Input bytes between two commits: bounds the work an interruption can lose.
+const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Memory the Tantivy writer may buffer before flushing a segment.
+const WRITER_MEMORY_BYTES: usize = 384 * 1024 * 1024;
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexRequest {
+    pub roots: Vec<PathBuf>,
+    /// Rebuild from scratch instead of updating.
+    pub full: bool,
+    /// Threads reading and analysing files.
+    pub threads: usize,
+    /// Set from another thread (Ctrl-C) to stop at the next batch boundary.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// Progress reports from the pipeline; only the binary knows how to draw them.
+pub trait Progress {
+    /// The walk is done: this many files and bytes will be looked at.
+    fn begin(&self, files: u64, bytes: u64);
+    /// One more file done.
+    fn advance(&self, bytes: u64);
+    /// All done (or stopped).
+    fn finish(&self);
+}
+
+/// A progress sink that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn begin(&self, _: u64, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// What an indexing run did (SPEC §6 `index --json`), counted in articles.
+#[derive(Debug, Default, Serialize)]
+pub struct IndexSummary {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    pub failed: Vec<Failure>,
+    /// Articles in the index after the run.
+    pub articles: u64,
+    /// Bytes of the files read.
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Files whose articles were added or replaced.
+    #[serde(skip)]
+    pub files_indexed: u64,
+    /// Problems that did not stop a file being indexed (it was truncated, say).
+    #[serde(skip)]
+    pub warnings: Vec<Failure>,
+    /// Files the walk passed over because dossier does not read their format.
+    #[serde(skip)]
+    pub skipped: Vec<PathBuf>,
+    /// The run was interrupted; what is reported was committed.
+    #[serde(skip)]
+    pub interrupted: bool,
+}
+
+impl IndexSummary {
+    /// Did the run change the index at all?
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+/// The result of reading one file on a worker thread.
+enum Outcome {
+    Unchanged(u64),
+    Indexed {
+        docs: Vec<TantivyDocument>,
+        failures: Vec<Failure>,
+        warnings: Vec<String>,
+    },
+    Failed(String),
+}
+
+/// Builds or updates the index in `dir` from the request's paths.
+pub fn run_index(
+    dir: &std::path::Path,
+    request: &IndexRequest,
+    progress: &dyn Progress,
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let walked = walk(&request.roots);
+    let store = IndexStore::open_or_create(dir, request.full)?;
+    let mut writer = open_writer(&store, dir)?;
+    let previous = if request.full {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        let reader = store.reader()?;
+        indexed_files(&reader.searcher()).map_err(|e| damaged(dir, e))?
+    };
+    let mut summary = IndexSummary {
+        failed: walked.failures,
+        skipped: walked.skipped,
+        ..IndexSummary::default()
+    };
+    summary.removed = remove_vanished(&writer, &store, &request.roots, &walked.files, &previous);
+    let total_bytes = walked.files.iter().map(|f| f.size).sum();
+    progress.begin(walked.files.len() as u64, total_bytes);
+    let mut since_commit = 0u64;
+    let files = &walked.files;
+    let previous_ref = &previous;
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, receiver) = crossbeam_channel::bounded::<(usize, Outcome)>(64);
+        for _ in 0..request.threads.max(1) {
+            let sender = sender.clone();
+            let (next, store) = (&next, &store);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= files.len() || request.cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let outcome = process_file(store, &files[i], previous_ref.get(&files[i].key));
+                if sender.send((i, outcome)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        for (i, outcome) in receiver {
+            let file = &files[i];
+            apply(
+                &writer,
+                &store,
+                file,
+                outcome,
+                previous.get(&file.key),
+                &mut summary,
+            )?;
+            summary.bytes += file.size;
+            since_commit += file.size;
+            progress.advance(file.size);
+            if request.cancel.load(Ordering::Relaxed) {
+                summary.interrupted = true;
+                break;
+            }
+            if since_commit >= COMMIT_EVERY_BYTES {
+                writer.commit()?;
+                since_commit = 0;
+            }
+        }
+        Ok(())
+    })?;
+    if summary.changed() || request.full {
+        writer.commit()?;
+    }
+    progress.finish();
+    writer.wait_merging_threads()?;
+    let reader = store.reader()?;
+    summary.articles = reader.searcher().num_docs();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn open_writer(store: &IndexStore, dir: &std::path::Path) -> Result<IndexWriter> {
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .memory_budget_per_thread(WRITER_MEMORY_BYTES)
+        .num_worker_threads(1)
+        .build();
+    store
+        .index
+        .writer_with_options(options)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::IndexBusy(dir.to_path_buf()),
+            other => Error::Engine(other),
+        })
+}
+
+/// Deletes the articles of indexed files, under the walked roots, that no longer exist.
+fn remove_vanished(
+    writer: &IndexWriter,
+    store: &IndexStore,
+    roots: &[PathBuf],
+    walked: &[SourceFile],
+    previous: &HashMap<String, FileState>,
+) -> u64 {
+    let present: HashSet<&str> = walked.iter().map(|f| f.key.as_str()).collect();
+    let prefixes: Vec<String> = roots
+        .iter()
+        .filter_map(|r| std::path::absolute(r).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let under_roots = |key: &str| {
+        prefixes.iter().any(|p| {
+            key == p
+                || key
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    let mut removed = 0;
+    for (key, state) in previous {
+        if !present.contains(key.as_str()) && under_roots(key) {
+            writer.delete_term(Term::from_field_text(store.fields.file, key));
+            removed += state.articles;
+        }
+    }
+    removed
+}
+
+fn process_file(store: &IndexStore, file: &SourceFile, previous: Option<&FileState>) -> Outcome {
+    let read = match read_source(file) {
+        Ok(read) => read,
+        Err(reason) => return Outcome::Failed(reason),
+    };
+    if let Some(state) = previous {
+        if state.hash == read.hash && state.mtime == file.mtime {
+            return Outcome::Unchanged(state.articles);
+        }
+    }
+    let path = file.path.to_string_lossy();
+    let origin = Origin {
+        file_key: &file.key,
+        path: &path,
+        mtime: file.mtime,
+    };
+    let docs = read
+        .articles
+        .into_iter()
+        .map(|article| {
+            build_document(
+                &store.fields,
+                &file.key,
+                read.hash,
+                file.mtime,
+                analyse(origin, article),
+            )
+        })
+        .collect();
+    Outcome::Indexed {
+        docs,
+        failures: read.failures,
+        warnings: read.warnings,
+    }
+}
+
+fn apply(
+    writer: &IndexWriter,
+    store: &IndexStore,
+    file: &SourceFile,
+    outcome: Outcome,
+    previous: Option<&FileState>,
+    summary: &mut IndexSummary,
+) -> Result<()> {
+    let path = file.path.to_string_lossy().into_owned();
+    match outcome {
+        Outcome::Unchanged(articles) => summary.unchanged += articles,
+        Outcome::Failed(reason) => summary.failed.push(Failure {
+            path,
+            line: None,
+            reason,
+        }),
+        Outcome::Indexed {
+            docs,
+            failures,
+            warnings,
+        } => {
+            if previous.is_some() {
+                writer.delete_term(Term::from_field_text(store.fields.file, &file.key));
+                summary.updated += docs.len() as u64;
+            } else {
+                summary.added += docs.len() as u64;
+            }
+            summary.files_indexed += 1;
+            for doc in docs {
+                writer.add_document(doc)?;
+            }
+            summary.failed.extend(failures);
+            summary
+                .warnings
+                .extend(warnings.into_iter().map(|reason| Failure {
+                    path: path.clone(),
+                    line: None,
+                    reason,
+                }));
+        }
+    }
+    Ok(())
+}

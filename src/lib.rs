@@ -1,0 +1,29 @@
+//! dossier: offline full-text search for folders of news articles.
+//!
+//! Glossary (one word per concept, used throughout):
+//! - **article**: one news item: a file, or one record of a JSON/JSONL file.
+//! - **analyzer**: THE function from text to terms (tokenize, lowercase, stem, fold),
+//!   shared by indexing, querying and passages.
+//! - **term**: an analysed word as stored in the index.
+//! - **mention**: a span of text naming an entity; **entity**: a person, place or org
+//!   under one canonical name.
+//! - **hit**: an article a query matched, with its score.
+//! - **passage**: a highlighted excerpt of a hit's body showing why it matched.
+//! - **facet**: a count of hits per value (per person, per month...).
+//!
+//! Modules import only from modules listed above them here:
+//! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `index` →
+//! `query` → `search` → `output` → `cli`.
+
+pub mod analysis;
+pub mod clean;
+pub mod cli;
+pub mod dates;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod query;
+pub mod schema;
+pub mod search;

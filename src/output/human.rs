@@ -1,0 +1,186 @@
+//! Human output: hits with their passages, highlights in colour or `[...]` markers.
+//! Text from articles is untrusted: control characters are removed before it reaches a
+//! terminal.
+
+use std::fmt::Write;
+
+use crate::index::IndexSummary;
+use crate::search::{Hit, Passage, SearchResult};
+
+const HIGHLIGHT_ON: &str = "\x1b[1;33m";
+const BOLD_ON: &str = "\x1b[1m";
+const DIM_ON: &str = "\x1b[2m";
+const STYLE_OFF: &str = "\x1b[0m";
+
+/// How to mark things up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn wrap(&self, on: &str, text: &str) -> String {
+        if self.color {
+            format!("{on}{text}{STYLE_OFF}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Replaces control characters (escape sequences included) with spaces.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The search results as a person reads them.
+pub fn search(result: &SearchResult, style: Style) -> String {
+    let mut out = String::new();
+    for (i, hit) in result.hits.iter().enumerate() {
+        write_hit(&mut out, i + 1, hit, style);
+    }
+    let shown = result.hits.len();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.wrap(
+            DIM_ON,
+            &format!(
+                "{shown} of {} hits ({:.1} ms)",
+                result.total, result.took_ms
+            )
+        )
+    );
+    out
+}
+
+fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: Style) {
+    let mut location = sanitize(&hit.path);
+    if let Some(record) = hit.record {
+        let _ = write!(location, "#{record}");
+    }
+    let _ = writeln!(out, "{rank}. {}", style.wrap(BOLD_ON, &location));
+    let mut meta = vec![sanitize(&hit.title)];
+    if let Some(day) = &hit.published {
+        meta.push(day.clone());
+    }
+    if let Some(source) = &hit.source {
+        meta.push(sanitize(source));
+    }
+    let _ = writeln!(out, "   {}", meta.join(" · "));
+    for passage in &hit.snippets {
+        let _ = writeln!(out, "   {}", highlight(passage, style));
+    }
+    out.push('\n');
+}
+
+/// A passage with its highlights marked: colour, or `[...]` without colour.
+pub fn highlight(passage: &Passage, style: Style) -> String {
+    let text = &passage.text;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for &[start, end] in &passage.highlights {
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&sanitize(&text[at..start]));
+        let word = sanitize(&text[start..end]);
+        if style.color {
+            out.push_str(&style.wrap(HIGHLIGHT_ON, &word));
+        } else {
+            let _ = write!(out, "[{word}]");
+        }
+        at = end;
+    }
+    out.push_str(&sanitize(&text[at..]));
+    out
+}
+
+/// The one-line summary of an indexing run.
+pub fn index_summary(summary: &IndexSummary) -> String {
+    if !summary.changed() && summary.failed.is_empty() {
+        return format!(
+            "nothing changed: {} articles unchanged; the index holds {} articles",
+            summary.unchanged, summary.articles
+        );
+    }
+    let megabytes = summary.bytes as f64 / 1e6;
+    let rate = if summary.seconds > 0.0 {
+        megabytes / summary.seconds
+    } else {
+        0.0
+    };
+    format!(
+        "{} added, {} updated, {} removed, {} unchanged, {} failed; the index holds {} articles ({:.1} MB read in {:.1} s, {:.1} MB/s)",
+        summary.added,
+        summary.updated,
+        summary.removed,
+        summary.unchanged,
+        summary.failed.len(),
+        summary.articles,
+        megabytes,
+        summary.seconds,
+        rate
+    )
+}
+
+/// The index summary as a person reads it.
+pub fn stats(stats: &crate::search::stats::Stats) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "articles: {}", stats.articles);
+    let _ = writeln!(out, "sources:  {}", stats.sources);
+    let range = match (&stats.first, &stats.last) {
+        (Some(first), Some(last)) => format!("{first} .. {last}"),
+        _ => "no dated articles".to_string(),
+    };
+    let _ = writeln!(out, "dates:    {range}");
+    for (kind, list) in [
+        ("people", &stats.top.person),
+        ("places", &stats.top.place),
+        ("orgs", &stats.top.org),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = list
+            .iter()
+            .map(|c| format!("{} ({})", sanitize(&c.value), c.count))
+            .collect();
+        let _ = writeln!(out, "top {kind}: {}", names.join(", "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_become_brackets_without_colour() {
+        let passage = Passage {
+            text: "Troops in Belarus".into(),
+            highlights: vec![[0, 6], [10, 17]],
+        };
+        assert_eq!(
+            highlight(&passage, Style { color: false }),
+            "[Troops] in [Belarus]"
+        );
+        let coloured = highlight(&passage, Style { color: true });
+        assert!(coloured.contains("\x1b[1;33mTroops\x1b[0m"));
+    }
+
+    #[test]
+    fn escape_sequences_in_articles_are_neutralised() {
+        let passage = Passage {
+            text: "evil\x1b[2Jtext".into(),
+            highlights: vec![],
+        };
+        assert_eq!(highlight(&passage, Style { color: false }), "evil [2Jtext");
+    }
+}

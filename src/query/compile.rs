@@ -1,0 +1,307 @@
+//! From the AST to Tantivy queries.
+//!
+//! Every text operand is analysed once per language present in the index, because an
+//! article's words were stemmed with its own language's stemmer; the variants are ORed.
+//! Text matches score with BM25 over body and title (title boosted); filters match
+//! without scoring.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::ast::{DateField, Expr, Filter, NearLink, Operand, Scope};
+use super::ParseError;
+use crate::analysis::{fold_word, Analyzer};
+use crate::dates;
+use crate::schema::Fields;
+
+/// How much more a title match weighs than a body match.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// A compiled query and what the search needs to know about it.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    /// False for filter-only queries: sort by date instead of score.
+    pub ranked: bool,
+    /// Notes for the user (an unknown entity, say); not errors.
+    pub warnings: Vec<String>,
+}
+
+/// Compiles queries against one index's fields and languages.
+pub struct Compiler<'a> {
+    fields: &'a Fields,
+    analyzers: Vec<Analyzer>,
+    query_text: &'a str,
+}
+
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
+impl<'a> Compiler<'a> {
+    /// A compiler for an index whose articles are in `languages` (ISO 639-1 codes).
+    pub fn new(fields: &'a Fields, languages: &[String], query_text: &'a str) -> Compiler<'a> {
+        let mut analyzers: Vec<Analyzer> =
+            languages.iter().map(|l| Analyzer::for_lang(l)).collect();
+        if analyzers.is_empty() {
+            analyzers.push(Analyzer::for_lang(crate::analysis::DEFAULT_LANG));
+        }
+        Compiler {
+            fields,
+            analyzers,
+            query_text,
+        }
+    }
+
+    /// Compiles a parsed query.
+    pub fn compile(&self, expr: &Expr) -> Result<Compiled, ParseError> {
+        let query = self.expr(expr)?;
+        Ok(Compiled {
+            query,
+            ranked: expr.has_text(),
+            warnings: Vec::new(),
+        })
+    }
+
+    fn expr(&self, expr: &Expr) -> Result<Box<dyn Query>, ParseError> {
+        Ok(match expr {
+            Expr::And(items) => self.and(items)?,
+            Expr::Or(items) => {
+                let mut clauses: Clauses = Vec::new();
+                for item in items {
+                    clauses.push((Occur::Should, self.expr(item)?));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                (Occur::MustNot, self.expr(inner)?),
+            ])),
+            Expr::Text { operand, scope } => self.text(operand, *scope)?,
+            Expr::Near { operands, links } => self.near(operands, links)?,
+            Expr::Filter(filter) => Box::new(ConstScoreQuery::new(self.filter(filter), 0.0)),
+        })
+    }
+
+    /// AND: negations become MustNot, and a clause list of only negations matches
+    /// everything else.
+    fn and(&self, items: &[Expr]) -> Result<Box<dyn Query>, ParseError> {
+        let mut clauses: Clauses = Vec::new();
+        for item in items {
+            match item {
+                Expr::Not(inner) => clauses.push((Occur::MustNot, self.expr(inner)?)),
+                other => clauses.push((Occur::Must, self.expr(other)?)),
+            }
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn text(&self, operand: &Operand, scope: Scope) -> Result<Box<dyn Query>, ParseError> {
+        let body = self.operand(self.fields.body, operand)?;
+        let title = self.operand(self.fields.title, operand)?;
+        let title: Box<dyn Query> = Box::new(BoostQuery::new(title, TITLE_BOOST));
+        Ok(match scope {
+            Scope::Title => title,
+            Scope::TitleOrBody => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, body),
+                (Occur::Should, title),
+            ])),
+        })
+    }
+
+    /// One operand in one field, ORed over the index's languages.
+    fn operand(&self, field: Field, operand: &Operand) -> Result<Box<dyn Query>, ParseError> {
+        match operand {
+            Operand::Word { text, .. } => Ok(any_of(
+                self.variants(|a| a.terms(text))
+                    .iter()
+                    .map(|t| terms_query(field, t, 0)),
+            )),
+            Operand::Phrase { text, slop, .. } => Ok(any_of(
+                self.variants(|a| a.terms(text))
+                    .iter()
+                    .map(|t| terms_query(field, t, *slop)),
+            )),
+            Operand::Prefix { text, span } => {
+                let pattern = format!("{}.*", regex_escape(&fold_word(text)));
+                let query = RegexQuery::from_pattern(&pattern, field).map_err(|e| {
+                    ParseError::new(
+                        self.query_text,
+                        *span,
+                        format!("cannot search this prefix: {e}"),
+                    )
+                })?;
+                Ok(Box::new(query))
+            }
+            Operand::Group { alternatives, .. } => {
+                let mut clauses: Clauses = Vec::new();
+                for alternative in alternatives {
+                    clauses.push((Occur::Should, self.operand(field, alternative)?));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    /// The distinct analyses of something across the index's languages: usually one.
+    fn variants<K: PartialEq>(&self, analyse: impl Fn(&Analyzer) -> K) -> Vec<K> {
+        let mut distinct: Vec<K> = Vec::new();
+        for analyzer in &self.analyzers {
+            let key = analyse(analyzer);
+            if !distinct.contains(&key) {
+                distinct.push(key);
+            }
+        }
+        distinct
+    }
+
+    /// `a near/N:b`: positions of single words differ by at most N+1, either order
+    /// (DESIGN.md: a phrase with both terms at offset 0). Chains AND their links.
+    fn near(&self, operands: &[Operand], links: &[NearLink]) -> Result<Box<dyn Query>, ParseError> {
+        let mut clauses: Clauses = Vec::new();
+        for (pair, link) in operands.windows(2).zip(links) {
+            let (left, right) = (&pair[0], &pair[1]);
+            let unsupported = |operand: &Operand, what: &str| {
+                ParseError::new(
+                    self.query_text,
+                    operand.span(),
+                    format!("{what} is not supported yet; use two single words"),
+                )
+            };
+            if link.ordered {
+                return Err(unsupported(right, "before:"));
+            }
+            let (Operand::Word { text: a, .. }, Operand::Word { text: b, .. }) = (left, right)
+            else {
+                let odd = if matches!(left, Operand::Word { .. }) {
+                    right
+                } else {
+                    left
+                };
+                return Err(unsupported(odd, "near: next to a phrase, prefix or group"));
+            };
+            let body = self.fields.body;
+            let distance = link.distance;
+            let pairs = self.variants(|analyzer| (analyzer.terms(a), analyzer.terms(b)));
+            let per_language = pairs.iter().map(|(ta, tb)| -> Box<dyn Query> {
+                match (ta.as_slice(), tb.as_slice()) {
+                    ([x], [y]) if x == y => term_query(body, x),
+                    ([x], [y]) => Box::new(PhraseQuery::new_with_offset_and_slop(
+                        vec![
+                            (0, Term::from_field_text(body, x)),
+                            (0, Term::from_field_text(body, y)),
+                        ],
+                        distance + 1,
+                    )),
+                    _ => Box::new(EmptyQuery),
+                }
+            });
+            clauses.push((Occur::Must, any_of(per_language)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn filter(&self, filter: &Filter) -> Box<dyn Query> {
+        let fields = self.fields;
+        match filter {
+            Filter::Entity { kind, name, .. } => {
+                let kinds: Vec<Field> = match kind {
+                    Some(crate::model::EntityKind::Person) => vec![fields.person],
+                    Some(crate::model::EntityKind::Place) => vec![fields.place],
+                    Some(crate::model::EntityKind::Org) => vec![fields.org],
+                    None => vec![fields.person, fields.place, fields.org],
+                };
+                let clauses: Clauses = kinds
+                    .into_iter()
+                    .map(|f| {
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f, name),
+                                IndexRecordOption::Basic,
+                            )) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Filter::Source { name, .. } => exact(fields.source, &name.to_lowercase()),
+            Filter::Lang { code, .. } => exact(fields.lang, code),
+            Filter::Date {
+                field, from, to, ..
+            } => {
+                let field = match field {
+                    DateField::Published => fields.published,
+                    DateField::Mentioned => fields.mentioned,
+                };
+                let bound = |day: Option<jiff::civil::Date>| match day {
+                    Some(day) => Bound::Included(Term::from_field_date_for_search(
+                        field,
+                        dates::to_tantivy(day),
+                    )),
+                    None => Bound::Unbounded,
+                };
+                Box::new(RangeQuery::new(bound(*from), bound(*to)))
+            }
+        }
+    }
+}
+
+/// One query, or a disjunction of several.
+fn any_of(queries: impl Iterator<Item = Box<dyn Query>>) -> Box<dyn Query> {
+    let mut clauses: Clauses = queries.map(|q| (Occur::Should, q)).collect();
+    if clauses.len() == 1 {
+        return clauses.remove(0).1;
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn exact(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, term),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// A single term, or a phrase of several (a word like "U.S." analyses to two).
+fn terms_query(field: Field, terms: &[String], slop: u32) -> Box<dyn Query> {
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [one] => term_query(field, one),
+        many => {
+            let terms = many
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect();
+            let mut phrase = PhraseQuery::new(terms);
+            phrase.set_slop(slop);
+            Box::new(phrase)
+        }
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('\\');
+            out.push(c);
+        }
+    }
+    out
+}

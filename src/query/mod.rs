@@ -1,0 +1,12 @@
+//! The query language (SPEC §4): [`ast`] is what a user asked, [`parser`] reads it from
+//! text with positioned errors, [`compile`] turns it into Tantivy queries. The parser
+//! knows nothing of the engine.
+
+pub mod ast;
+pub mod compile;
+pub mod parser;
+
+pub use ast::Expr;
+pub use parser::parse;
+
+pub use crate::error::ParseError;

@@ -1,0 +1,246 @@
+//! Running a search: parse, compile, collect the top hits with a total count, then
+//! passages per hit. Returns data only; rendering is `output`'s job.
+
+pub mod passage;
+pub mod stats;
+
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use crate::analysis::Analyzer;
+use crate::dates;
+use crate::error::Result;
+use crate::index::IndexStore;
+use crate::model::EntityKind;
+use crate::query::compile::Compiler;
+use crate::query::{parse, Expr};
+use crate::schema::Fields;
+pub use passage::Passage;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By score; filter-only queries newest first.
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// One search to run.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: Sort,
+    /// Passages per hit.
+    pub snippets: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            sort: Sort::Relevance,
+            snippets: 2,
+        }
+    }
+}
+
+/// An entity named by a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityRef {
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+/// One matching article (SPEC §6 `hits[]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub path: String,
+    pub record: Option<u64>,
+    pub title: String,
+    pub published: Option<String>,
+    pub published_source: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub lang: String,
+    pub score: f32,
+    pub snippets: Vec<Passage>,
+    pub entities: Vec<EntityRef>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    /// Notes for stderr (an unknown entity, say).
+    pub warnings: Vec<String>,
+}
+
+/// Runs a search against the last commit of the index.
+pub fn search(
+    store: &IndexStore,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<SearchResult> {
+    let started = Instant::now();
+    let expr = parse(&request.query)?;
+    let languages = index_languages(searcher, &store.fields);
+    let compiled = Compiler::new(&store.fields, &languages, &request.query).compile(&expr)?;
+    let sort = match (request.sort, compiled.ranked) {
+        (Sort::Relevance, false) => Sort::Newest,
+        (sort, _) => sort,
+    };
+    let wanted = request.offset + request.limit;
+    let top =
+        TopDocs::with_limit(wanted.max(1)).tweak_score(move |segment: &tantivy::SegmentReader| {
+            let published = segment
+                .fast_fields()
+                .date("published")
+                .ok()
+                .map(|c| c.first_or_default_col(tantivy::DateTime::from_timestamp_secs(0)));
+            move |doc: tantivy::DocId, score: tantivy::Score| {
+                let day = published
+                    .as_ref()
+                    .map_or(0, |c| c.get_val(doc).into_timestamp_secs());
+                sort_key(sort, score, day)
+            }
+        });
+    let (top_docs, total) = searcher.search(&*compiled.query, &(top, Count))?;
+    let mut hits = Vec::with_capacity(request.limit);
+    for (key, address) in top_docs {
+        let (hit, body) = load_hit(store, searcher, address, key.1)?;
+        hits.push((key, hit, body));
+    }
+    // Exact ties (same score and day) break by path, then record (SPEC §5).
+    hits.sort_by(|(a, ha, _), (b, hb, _)| {
+        b.partial_cmp(a)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| ha.path.cmp(&hb.path))
+            .then_with(|| ha.record.cmp(&hb.record))
+    });
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .skip(request.offset)
+        .take(request.limit)
+        .map(|(_, mut hit, body)| {
+            add_passages(&mut hit, &body, &expr, request.snippets);
+            hit
+        })
+        .collect();
+    Ok(SearchResult {
+        query: request.query.clone(),
+        total,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        hits,
+        warnings: compiled.warnings,
+    })
+}
+
+/// The collector's sort key: (primary, score, day) compared lexicographically.
+type SortKey = (i64, f32, i64);
+
+fn sort_key(sort: Sort, score: f32, day: i64) -> SortKey {
+    match sort {
+        Sort::Relevance => (0, score, day),
+        Sort::Newest => (day, score, 0),
+        Sort::Oldest => (-day, score, 0),
+    }
+}
+
+/// The languages of the index's articles, English first: queries are analysed for each.
+pub fn index_languages(searcher: &Searcher, fields: &Fields) -> Vec<String> {
+    let mut languages = vec![crate::analysis::DEFAULT_LANG.to_string()];
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(fields.lang) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(code) = std::str::from_utf8(stream.key()) {
+                if !languages.iter().any(|l| l == code) {
+                    languages.push(code.to_string());
+                }
+            }
+        }
+    }
+    languages
+}
+
+/// A hit's stored fields, and its body for passages.
+fn load_hit(
+    store: &IndexStore,
+    searcher: &Searcher,
+    address: DocAddress,
+    score: f32,
+) -> Result<(Hit, String)> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let f = &store.fields;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let published = doc
+        .get_first(f.published)
+        .and_then(|v| v.as_datetime())
+        .and_then(dates::from_tantivy)
+        .map(|d| d.to_string());
+    let mut entities = Vec::new();
+    for (kind, field) in [
+        (EntityKind::Person, f.person),
+        (EntityKind::Place, f.place),
+        (EntityKind::Org, f.org),
+    ] {
+        for value in doc.get_all(field) {
+            if let Some(name) = value.as_str() {
+                entities.push(EntityRef {
+                    kind,
+                    name: name.to_string(),
+                });
+            }
+        }
+    }
+    let record = doc.get_first(f.record).and_then(|v| v.as_u64());
+    let body = text(f.body_text).unwrap_or_default();
+    let hit = Hit {
+        id: text(f.key).unwrap_or_default(),
+        path: text(f.path).unwrap_or_default(),
+        record,
+        title: text(f.title_text).unwrap_or_default(),
+        published,
+        published_source: text(f.published_source),
+        source: text(f.source_name),
+        url: text(f.url),
+        lang: text(f.lang).unwrap_or_else(|| crate::analysis::DEFAULT_LANG.to_string()),
+        score,
+        snippets: Vec::new(),
+        entities,
+    };
+    Ok((hit, body))
+}
+
+/// Passages come from the stored body, re-analysed with the hit's language.
+fn add_passages(hit: &mut Hit, body: &str, expr: &Expr, k: usize) {
+    if k == 0 {
+        return;
+    }
+    let analyzer = Analyzer::for_lang(&hit.lang);
+    let tokens = analyzer.tokens(body);
+    let patterns = passage::patterns_for(expr, &analyzer);
+    hit.snippets = passage::select_passages(body, &tokens, &patterns, k);
+}

@@ -214,9 +214,14 @@ fn query_words_last(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
 
 fn report_error(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "dossier: error: {error}");
+    let message = error.to_string();
+    let _ = writeln!(stderr, "dossier: error: {message}");
     for cause in error.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let cause = cause.to_string();
+        // Our error messages already quote their cause; print only what is new.
+        if !message.contains(&cause) {
+            let _ = writeln!(stderr, "  caused by: {cause}");
+        }
     }
 }
 

@@ -676,3 +676,233 @@ fn parse_date_bound(text: &str) -> Result<(jiff::civil::Date, jiff::civil::Date)
         _ => Err(bad()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(query: &str) -> String {
+        parse(query)
+            .expect_err("query should not parse")
+            .to_string()
+    }
+
+    fn word(text: &str, span: Span) -> Operand {
+        Operand::Word {
+            text: text.into(),
+            span,
+        }
+    }
+
+    #[test]
+    fn words_are_anded() {
+        let expr = parse("oil prices").unwrap();
+        let Expr::And(items) = expr else {
+            panic!("expected AND")
+        };
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn or_binds_looser_than_and() {
+        let expr = parse("a b OR c").unwrap();
+        let Expr::Or(items) = expr else {
+            panic!("expected OR")
+        };
+        assert!(matches!(items[0], Expr::And(_)));
+    }
+
+    #[test]
+    fn minus_and_not_negate() {
+        assert!(matches!(parse("-election").unwrap(), Expr::Not(_)));
+        let Expr::And(items) = parse("government NOT election").unwrap() else {
+            panic!()
+        };
+        assert!(matches!(items[1], Expr::Not(_)));
+    }
+
+    #[test]
+    fn hyphenated_words_stay_words() {
+        let expr = parse("cease-fire").unwrap();
+        assert_eq!(
+            expr,
+            Expr::Text {
+                operand: word("cease-fire", (0, 10)),
+                scope: Scope::TitleOrBody
+            }
+        );
+    }
+
+    #[test]
+    fn near_with_default_and_given_windows() {
+        let expr = parse("troops near:Belarus").unwrap();
+        let Expr::Near { operands, links } = expr else {
+            panic!("expected near")
+        };
+        assert_eq!(
+            operands,
+            vec![word("troops", (0, 6)), word("Belarus", (12, 19))]
+        );
+        assert_eq!(
+            links,
+            vec![NearLink {
+                distance: DEFAULT_NEAR_DISTANCE,
+                ordered: false
+            }]
+        );
+        let Expr::Near { links, .. } = parse("bank near/5:loan").unwrap() else {
+            panic!()
+        };
+        assert_eq!(links[0].distance, 5);
+        let Expr::Near { links, .. } = parse("Macron before/5:Putin").unwrap() else {
+            panic!()
+        };
+        assert!(links[0].ordered);
+    }
+
+    #[test]
+    fn near_takes_phrases_groups_and_chains() {
+        let Expr::Near { operands, .. } = parse("\"Security Council\" near:Putin").unwrap() else {
+            panic!()
+        };
+        assert!(matches!(operands[0], Operand::Phrase { .. }));
+        let Expr::Near { operands, .. } = parse("(troops OR forces) near/5:Belarus").unwrap()
+        else {
+            panic!()
+        };
+        assert!(
+            matches!(&operands[0], Operand::Group { alternatives, .. } if alternatives.len() == 2)
+        );
+        let Expr::Near { operands, links } = parse("a near:b near/3:c").unwrap() else {
+            panic!()
+        };
+        assert_eq!((operands.len(), links.len()), (3, 2));
+    }
+
+    #[test]
+    fn phrase_slop_and_prefix() {
+        assert_eq!(
+            parse("\"interest rates\"~2").unwrap(),
+            Expr::Text {
+                operand: Operand::Phrase {
+                    text: "interest rates".into(),
+                    slop: 2,
+                    span: (0, 18)
+                },
+                scope: Scope::TitleOrBody
+            }
+        );
+        assert_eq!(
+            parse("sanc*").unwrap(),
+            Expr::Text {
+                operand: Operand::Prefix {
+                    text: "sanc".into(),
+                    span: (0, 5)
+                },
+                scope: Scope::TitleOrBody
+            }
+        );
+    }
+
+    #[test]
+    fn filters_parse_names_and_dates() {
+        let Expr::And(items) = parse("person:\"Jen Psaki\" date:2022-02").unwrap() else {
+            panic!()
+        };
+        assert!(
+            matches!(&items[0], Expr::Filter(Filter::Entity { name, .. }) if name == "Jen Psaki")
+        );
+        let Expr::Filter(Filter::Date { from, to, .. }) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(from.map(|d| d.to_string()).as_deref(), Some("2022-02-01"));
+        assert_eq!(to.map(|d| d.to_string()).as_deref(), Some("2022-02-28"));
+    }
+
+    #[test]
+    fn date_forms() {
+        let range = |t: &str| {
+            parse_date_range(t).map(|(f, t)| (f.map(|d| d.to_string()), t.map(|d| d.to_string())))
+        };
+        assert_eq!(
+            range("2022").unwrap(),
+            (Some("2022-01-01".into()), Some("2022-12-31".into()))
+        );
+        assert_eq!(range("2024-02").unwrap().1.as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            range("..2022-03-01").unwrap(),
+            (None, Some("2022-03-01".into()))
+        );
+        assert_eq!(
+            range("2022-02-20..").unwrap(),
+            (Some("2022-02-20".into()), None)
+        );
+        assert!(range("2022-02-30").is_err());
+        assert!(range("2022-03..2022-01").is_err());
+    }
+
+    #[test]
+    fn title_field_scopes_text() {
+        assert!(matches!(
+            parse("title:strike").unwrap(),
+            Expr::Text {
+                scope: Scope::Title,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn error_unclosed_quote() {
+        insta::assert_snapshot!(error("\"Security Council"));
+    }
+
+    #[test]
+    fn error_near_without_word() {
+        insta::assert_snapshot!(error("troops near:"));
+    }
+
+    #[test]
+    fn error_unknown_field_suggests() {
+        insta::assert_snapshot!(error("persn:Putin troops"));
+    }
+
+    #[test]
+    fn error_bad_date() {
+        insta::assert_snapshot!(error("troops date:2022-13"));
+    }
+
+    #[test]
+    fn error_unbalanced_parentheses() {
+        insta::assert_snapshot!(error("(oil OR gas"));
+        insta::assert_snapshot!(error("oil)"));
+    }
+
+    #[test]
+    fn error_dangling_operators() {
+        insta::assert_snapshot!(error("oil OR"));
+        insta::assert_snapshot!(error("AND oil"));
+        insta::assert_snapshot!(error("oil NOT"));
+    }
+
+    #[test]
+    fn error_short_prefix_and_empty() {
+        insta::assert_snapshot!(error("a*"));
+        insta::assert_snapshot!(error("   "));
+        insta::assert_snapshot!(error("near/x:oil"));
+    }
+
+    #[test]
+    fn error_column_counts_characters() {
+        let e = parse("Київ persn:x").unwrap_err();
+        assert_eq!(e.column(), 5);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let query = format!("{}oil{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(error(&query).contains("nests deeper"));
+        let nots = format!("{}oil", "NOT ".repeat(10_000));
+        assert!(error(&nots).contains("nests deeper"));
+    }
+}

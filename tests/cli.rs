@@ -1,0 +1,548 @@
+//! The real binary, end to end, on the news fixtures the project wrote
+//! (tests/fixtures/news): indexing every format, incremental updates, searching, JSON,
+//! errors and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A temporary folder holding a copy of the fixtures (`news/`) and an index (`idx/`).
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures(), &dir.path().join("news"));
+        Workspace { dir }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("dossier")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("DOSSIER_INDEX")
+            .args(["--index", "idx"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let output = self.run(&all);
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
+    }
+
+    fn index(&self) -> Value {
+        self.json(&["index", "news"])
+    }
+
+    fn hit_paths(&self, query: &str) -> Vec<String> {
+        let result = self.json(&["search", query, "-n", "50"]);
+        result["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn indexes_every_fixture_format_once() {
+    let ws = Workspace::new();
+    let summary = ws.index();
+    assert_eq!(summary["version"], 1);
+    assert_eq!(summary["added"], 22, "{summary}");
+    assert_eq!(summary["articles"], 22);
+    assert_eq!(summary["failed"].as_array().unwrap().len(), 0);
+    for key in ["updated", "removed", "unchanged", "bytes", "seconds"] {
+        assert!(summary.get(key).is_some(), "index --json lacks {key}");
+    }
+}
+
+#[test]
+fn each_reader_and_encoding_is_searchable() {
+    let ws = Workspace::new();
+    ws.index();
+    let cases = [
+        ("dockers", "news/2024-03-04-harbour-strike.txt"),
+        ("Lantern", "news/film-festival.md"),
+        ("Odesa", "news/pages/grain-exports.html"),
+        ("Dresden", "news/pages/2023/11/02/chip-plant.htm"),
+        ("penalties", "news/wire/briefs.json"),
+        ("Poltava", "news/wire/wire.jsonl"),
+        ("miners", "news/wire/wire-extra.jsonl.gz"),
+        ("trams", "news/archive/bridge-reopens.txt.gz"),
+        ("Skerry", "news/archive/ferry-utf16.txt"),
+        ("мороз", "news/archive/moscow-frost-cp1251.txt"),
+    ];
+    for (word, path) in cases {
+        assert_eq!(
+            ws.hit_paths(word),
+            vec![path.to_string()],
+            "searching {word}"
+        );
+    }
+}
+
+#[test]
+fn boilerplate_and_page_furniture_are_not_indexed() {
+    let ws = Workspace::new();
+    ws.index();
+    for junk in [
+        "Advertisement",
+        "\"enter your comment\"",
+        "\"Tweet\"",
+        "trackPageView",
+        "\"All rights reserved\"",
+        "Northwick near:collapse",
+    ] {
+        let output = ws.run(&["search", junk]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{junk} should find nothing: {}",
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn search_json_has_the_spec_shape() {
+    let ws = Workspace::new();
+    ws.index();
+    let result = ws.json(&["search", "troops near:Belarus"]);
+    assert_eq!(result["version"], 1);
+    assert_eq!(result["query"], "troops near:Belarus");
+    assert_eq!(result["total"], 1);
+    assert!(result["took_ms"].is_number());
+    let hit = &result["hits"][0];
+    for key in [
+        "id",
+        "path",
+        "record",
+        "title",
+        "published",
+        "published_source",
+        "source",
+        "url",
+        "lang",
+        "score",
+        "snippets",
+        "entities",
+    ] {
+        assert!(hit.get(key).is_some(), "hit lacks {key}: {hit}");
+    }
+    assert_eq!(hit["path"], "news/troops-belarus.txt");
+    assert_eq!(hit["lang"], "en");
+    let snippet = &hit["snippets"][0];
+    let text = snippet["text"].as_str().unwrap();
+    let marked: Vec<&str> = snippet["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &text[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(marked, vec!["troops", "Belarus"]);
+}
+
+#[test]
+fn words_phrases_booleans_prefixes_and_fields() {
+    let ws = Workspace::new();
+    ws.index();
+    assert_eq!(
+        ws.hit_paths("sanction"),
+        vec!["news/pages/sanctions-talks.html"]
+    );
+    assert_eq!(
+        ws.hit_paths("\"interest rates\""),
+        vec!["news/central-bank-rates.txt"]
+    );
+    assert!(ws.hit_paths("\"rates interest\"").is_empty());
+    assert_eq!(
+        ws.hit_paths("wheat -Zelensky"),
+        vec!["news/wire/wire-extra.jsonl.gz"]
+    );
+    assert_eq!(ws.hit_paths("wheat NOT Zelensky").len(), 1);
+    assert_eq!(ws.hit_paths("Dresden OR Valmont").len(), 2);
+    assert_eq!(
+        ws.hit_paths("(Dresden OR Valmont) award"),
+        vec!["news/film-festival.md"]
+    );
+    assert_eq!(
+        ws.hit_paths("title:harbour"),
+        vec!["news/2024-03-04-harbour-strike.txt"]
+    );
+    assert_eq!(ws.hit_paths("Poltav*"), vec!["news/wire/wire.jsonl"]);
+    // "Lagarde told a news conference": three words between.
+    assert_eq!(ws.hit_paths("\"Lagarde conference\"~2").len(), 0);
+    assert_eq!(ws.hit_paths("\"Lagarde conference\"~3").len(), 1);
+    assert_eq!(
+        ws.hit_paths("lang:ru"),
+        vec!["news/archive/moscow-frost-cp1251.txt"]
+    );
+}
+
+#[test]
+fn json_records_keep_their_numbers() {
+    let ws = Workspace::new();
+    ws.index();
+    let result = ws.json(&["search", "Hallmark"]);
+    assert_eq!(result["hits"][0]["record"], 3);
+    assert_eq!(result["hits"][0]["source"], "wire.example");
+}
+
+#[test]
+fn near_window_counts_words_between() {
+    let ws = Workspace::new();
+    ws.index();
+    // "Russian troops in Belarus": one word between.
+    assert_eq!(ws.hit_paths("troops near/1:Belarus").len(), 1);
+    assert_eq!(ws.hit_paths("Belarus near/1:troops").len(), 1);
+    assert_eq!(ws.hit_paths("troops near/0:Belarus").len(), 0);
+}
+
+#[test]
+fn unchanged_folder_does_no_work_and_says_so() {
+    let ws = Workspace::new();
+    ws.index();
+    let again = ws.index();
+    assert_eq!(
+        (
+            again["added"].as_u64(),
+            again["updated"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(22))
+    );
+    let human = ws.run(&["index", "news"]);
+    assert!(
+        stderr(&human).contains("nothing changed"),
+        "{}",
+        stderr(&human)
+    );
+}
+
+#[test]
+fn changed_deleted_and_new_files_are_updated() {
+    let ws = Workspace::new();
+    ws.index();
+    let oil = ws.path("news/oil-opec.txt");
+    let text = std::fs::read_to_string(&oil).unwrap();
+    std::fs::write(&oil, text + "\nKuwait also backed the decision.\n").unwrap();
+    std::fs::remove_file(ws.path("news/film-festival.md")).unwrap();
+    std::fs::write(
+        ws.path("news/new.txt"),
+        "Ferry fares rise\n\nFares rose by a tenth.\n",
+    )
+    .unwrap();
+    let summary = ws.index();
+    assert_eq!(summary["updated"], 1, "{summary}");
+    assert_eq!(summary["removed"], 1);
+    assert_eq!(summary["added"], 1);
+    assert_eq!(summary["unchanged"], 20);
+    assert_eq!(summary["articles"], 22);
+    assert_eq!(ws.hit_paths("Kuwait"), vec!["news/oil-opec.txt"]);
+    assert!(ws.hit_paths("Lantern").is_empty());
+    assert_eq!(
+        ws.hit_paths("oil").len(),
+        1,
+        "the old version of oil-opec.txt is gone"
+    );
+}
+
+#[test]
+fn touching_a_file_reindexes_it_alone() {
+    let ws = Workspace::new();
+    ws.index();
+    let file = std::fs::File::options()
+        .write(true)
+        .open(ws.path("news/oil-opec.txt"))
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    let summary = ws.index();
+    assert_eq!(
+        (summary["updated"].as_u64(), summary["unchanged"].as_u64()),
+        (Some(1), Some(21)),
+        "{summary}"
+    );
+}
+
+#[test]
+fn full_rebuild_starts_over() {
+    let ws = Workspace::new();
+    ws.index();
+    let summary = ws.json(&["index", "news", "--full"]);
+    assert_eq!(
+        (summary["added"].as_u64(), summary["articles"].as_u64()),
+        (Some(22), Some(22))
+    );
+}
+
+#[test]
+fn another_folder_does_not_remove_the_first() {
+    let ws = Workspace::new();
+    ws.index();
+    std::fs::create_dir(ws.path("more")).unwrap();
+    std::fs::write(
+        ws.path("more/a.txt"),
+        "Tram line opens\n\nThe new tram line opened.\n",
+    )
+    .unwrap();
+    let summary = ws.json(&["index", "more"]);
+    assert_eq!(
+        (
+            summary["added"].as_u64(),
+            summary["removed"].as_u64(),
+            summary["articles"].as_u64()
+        ),
+        (Some(1), Some(0), Some(23))
+    );
+}
+
+#[test]
+fn bad_records_cost_only_themselves() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("news/wire/broken.jsonl"), "{\"title\":\"Good one\",\"text\":\"Salt mine reopens.\"}\n{\"title\": oops\n\"just a string\"\n").unwrap();
+    std::fs::write(ws.path("news/binary.html"), b"\x00\x01\x02PK\x00\x00").unwrap();
+    let output = ws.run(&["index", "news", "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["added"], 23);
+    let failed = summary["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(failed
+        .iter()
+        .any(|f| f["line"] == 2 && f["path"].as_str().unwrap().ends_with("broken.jsonl")));
+    assert!(failed
+        .iter()
+        .any(|f| f["line"] == 3 && f["reason"].as_str().unwrap().contains("found a string")));
+    assert!(failed
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("binary.html") && f["line"].is_null()));
+    let messages = stderr(&output);
+    assert!(messages.contains("broken.jsonl:2"), "{messages}");
+    assert_eq!(ws.hit_paths("salt"), vec!["news/wire/broken.jsonl"]);
+}
+
+#[test]
+fn hidden_and_ignored_files_are_skipped() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("news/.hidden.txt"), "Secret\n\nzeppelin\n").unwrap();
+    std::fs::write(ws.path("news/.ignore"), "skipme.txt\n").unwrap();
+    std::fs::write(ws.path("news/skipme.txt"), "Skipped\n\nzeppelin\n").unwrap();
+    ws.index();
+    assert!(ws.hit_paths("zeppelin").is_empty());
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let ws = Workspace::new();
+    ws.index();
+    assert_eq!(ws.run(&["search", "harbour"]).status.code(), Some(0));
+    assert_eq!(ws.run(&["search", "zeppelin"]).status.code(), Some(1));
+    let bad = ws.run(&["search", "troops near:"]);
+    assert_eq!(bad.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&bad));
+}
+
+#[test]
+fn query_errors_echo_the_query_with_a_caret() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "persn:Putin"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&output));
+}
+
+#[test]
+fn negation_first_is_a_query_not_a_flag() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "-harbour", "storm", "-n", "5", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["query"], "-harbour storm");
+    assert_eq!(result["total"], 1, "the ferry article says harbour");
+}
+
+#[test]
+fn searching_without_an_index_says_how_to_make_one() {
+    let ws = Workspace::new();
+    let output = ws.run(&["search", "oil"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("dossier index FOLDER"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_index_built_differently_asks_for_full() {
+    let ws = Workspace::new();
+    ws.index();
+    std::fs::write(
+        ws.path("idx/dossier.json"),
+        r#"{"version":1,"identity":"schema 0000; older analyzer"}"#,
+    )
+    .unwrap();
+    let output = ws.run(&["search", "oil"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--full"), "{}", stderr(&output));
+    let rebuilt = ws.json(&["index", "news", "--full"]);
+    assert_eq!(rebuilt["articles"], 22);
+    assert_eq!(ws.run(&["search", "oil"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_second_writer_is_refused_clearly() {
+    let ws = Workspace::new();
+    ws.index();
+    let store = dossier::index::IndexStore::open(&ws.path("idx")).unwrap();
+    let _writer: tantivy::IndexWriter = store.index.writer(50_000_000).unwrap();
+    let output = ws.run(&["index", "news"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("being written by another process"),
+        "{}",
+        stderr(&output)
+    );
+    // Searching still works while another process writes.
+    assert_eq!(ws.run(&["search", "harbour"]).status.code(), Some(0));
+}
+
+#[test]
+fn colour_and_markers() {
+    let ws = Workspace::new();
+    ws.index();
+    let plain = stdout(&ws.run(&["search", "dockers", "--color", "never"]));
+    assert!(plain.contains("[dockers]"), "{plain}");
+    assert!(!plain.contains('\x1b'));
+    let coloured = stdout(&ws.run(&["search", "dockers", "--color", "always"]));
+    assert!(coloured.contains("\x1b[1;33mdockers\x1b[0m"), "{coloured}");
+}
+
+#[test]
+fn human_output_snapshot() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "harbour", "--color", "never", "--snippets", "2"]);
+    let text = stdout(&output);
+    let stable: String = text
+        .lines()
+        .filter(|l| !l.contains(" hits ("))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let stable = stable.replace(&today(), "TODAY");
+    insta::assert_snapshot!(stable);
+}
+
+fn today() -> String {
+    let output = std::process::Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn extract_prints_one_json_object_per_article() {
+    let ws = Workspace::new();
+    let output = ws.run(&["extract", "news/wire/wire.jsonl"]);
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1]["record"], 2);
+    assert_eq!(lines[1]["title"], "Zelenskyy meets farmers in Poltava");
+    assert_eq!(lines[1]["published"], "2023-05-05");
+    assert_eq!(lines[1]["published_source"], "field");
+    for key in ["version", "path", "body", "lang", "entities", "dates"] {
+        assert!(lines[0].get(key).is_some(), "extract lacks {key}");
+    }
+}
+
+#[test]
+fn extract_from_stdin_keeps_the_text_verbatim() {
+    let output = Command::cargo_bin("dossier")
+        .unwrap()
+        .args(["extract", "-"])
+        .write_stdin("  Advertisement\nTroops moved.\n")
+        .output()
+        .unwrap();
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["body"], "  Advertisement\nTroops moved.\n");
+    assert_eq!(line["title"], "");
+    assert_eq!(line["record"], Value::Null);
+}
+
+#[test]
+fn stats_summarise_the_index() {
+    let ws = Workspace::new();
+    ws.index();
+    let stats = ws.json(&["stats"]);
+    assert_eq!(stats["version"], 1);
+    assert_eq!(stats["articles"], 22);
+    assert!(stats["sources"].as_u64().unwrap() >= 4, "{stats}");
+    assert!(stats["first"].as_str().unwrap() <= stats["last"].as_str().unwrap());
+}
+
+#[test]
+fn demo_runs_on_the_embedded_articles() {
+    let output = Command::cargo_bin("dossier")
+        .unwrap()
+        .arg("demo")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Indexed 22 sample articles"), "{text}");
+    assert!(text.contains("[troops] in [Belarus]"), "{text}");
+}

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -68,16 +69,54 @@ const LANGUAGES: &[(&str, &str, Option<Algorithm>)] = &[
     ("pes", "fa", None),
 ];
 
-/// How many bytes of an article language detection looks at.
-const LANGUAGE_SAMPLE_BYTES: usize = 4096;
+/// How many bytes of an article language detection looks at: a paragraph or two is
+/// plenty for news prose, and detection cost grows with the sample.
+const LANGUAGE_SAMPLE_BYTES: usize = 600;
+
+/// English function words that other languages' prose rarely contains (not "in",
+/// "a", "is": Dutch, Italian and others use them too).
+const ENGLISH_MARKERS: &[&str] = &[
+    "the", "of", "and", "to", "that", "for", "with", "said", "was", "has", "have", "his", "from",
+    "by", "are", "it", "as", "at", "were", "will", "would", "this", "which",
+];
+
+/// Words the English fast path looks at.
+const ENGLISH_SAMPLE_WORDS: usize = 80;
+
+/// Is this clearly English prose? News English has about one word in four from
+/// [`ENGLISH_MARKERS`]; other languages almost none. Answers most articles of an
+/// English corpus without the statistical detector, whose cost is per call.
+fn clearly_english(text: &str) -> bool {
+    let mut words = 0;
+    let mut markers = 0;
+    for (start, end) in WordSpans::new(text).take(ENGLISH_SAMPLE_WORDS) {
+        let word = &text[start..end];
+        words += 1;
+        if word.len() <= 5 && ENGLISH_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
+            markers += 1;
+        }
+    }
+    words >= 30 && markers * 100 >= words * 15
+}
 
 /// Detects an article's language and returns its ISO 639-1 code (English when unsure).
 pub fn detect_language(title: &str, body: &str) -> &'static str {
+    if clearly_english(prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES)) {
+        return DEFAULT_LANG;
+    }
     let mut sample = String::with_capacity(LANGUAGE_SAMPLE_BYTES + title.len() + 1);
     sample.push_str(title);
     sample.push('\n');
     sample.push_str(prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES));
-    let Some(info) = whatlang::detect(&sample) else {
+    static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
+    let detector = DETECTOR.get_or_init(|| {
+        let known = whatlang::Lang::all()
+            .iter()
+            .copied()
+            .filter(|l| LANGUAGES.iter().any(|(c3, _, _)| *c3 == l.code()));
+        whatlang::Detector::with_allowlist(known.collect())
+    });
+    let Some(info) = detector.detect(&sample) else {
         return DEFAULT_LANG;
     };
     if !info.is_reliable() {
@@ -117,11 +156,22 @@ pub struct Token {
     pub position: u32,
 }
 
+/// Words whose terms each thread remembers per language: news vocabulary is Zipfian,
+/// so a small cache answers most words without running the stemmer.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    static STEM_CACHE: std::cell::RefCell<Vec<FxHashMap<Box<str>, Box<str>>>> =
+        std::cell::RefCell::new(LANGUAGES.iter().map(|_| FxHashMap::default()).collect());
+}
+
 /// The analyzer for one language.
 #[derive(Clone, Copy)]
 pub struct Analyzer {
     stemmer: Option<&'static Stemmer>,
     lang: &'static str,
+    /// Index of the language in `LANGUAGES`.
+    entry: usize,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -143,7 +193,11 @@ impl Analyzer {
         // Languages without a Snowball stemmer are stemmed as English (SPEC §1): the
         // English rules leave non-Latin words alone, so this only normalises loanwords.
         let stemmer = Some(stemmer_for(entry, algorithm.unwrap_or(Algorithm::English)));
-        Analyzer { stemmer, lang }
+        Analyzer {
+            stemmer,
+            lang,
+            entry,
+        }
     }
 
     /// The language code this analyzer stems for.
@@ -154,24 +208,46 @@ impl Analyzer {
     /// Calls `sink(term, start, end, position)` for every token of `text`. The term
     /// buffer is reused between tokens: no allocation per token on the indexing path.
     pub fn for_each_token(&self, text: &str, mut sink: impl FnMut(&str, usize, usize, u32)) {
-        let mut lowered = String::with_capacity(32);
-        let mut folded = String::with_capacity(32);
-        for (position, (start, end)) in word_spans(text).enumerate() {
-            lowered.clear();
-            for c in text[start..end].chars() {
-                if c == '\u{2019}' {
-                    lowered.push('\'');
-                } else {
-                    lowered.extend(c.to_lowercase());
-                }
+        let mut term = String::with_capacity(32);
+        let mut scratch = String::with_capacity(32);
+        for (position, (start, end)) in WordSpans::new(text).enumerate() {
+            self.analyse_word(&text[start..end], &mut term, &mut scratch);
+            sink(&term, start, end, position as u32);
+        }
+    }
+
+    /// Writes the term of one word into `term` (lower-cased, stemmed, folded);
+    /// `scratch` is working space. Both buffers are reused by the caller.
+    pub fn analyse_word(&self, word: &str, term: &mut String, scratch: &mut String) {
+        scratch.clear();
+        for c in word.chars() {
+            if c == '\u{2019}' {
+                scratch.push('\'');
+            } else {
+                scratch.extend(c.to_lowercase());
+            }
+        }
+        term.clear();
+        STEM_CACHE.with_borrow_mut(|caches| {
+            let cache = &mut caches[self.entry];
+            if let Some(known) = cache.get(scratch.as_str()) {
+                term.push_str(known);
+                return;
             }
             let stemmed = match self.stemmer {
-                Some(stemmer) => stemmer.stem(&lowered),
-                None => Cow::Borrowed(lowered.as_str()),
+                Some(stemmer) => stemmer.stem(scratch),
+                None => Cow::Borrowed(scratch.as_str()),
             };
-            let term = fold_into(&stemmed, &mut folded);
-            sink(term, start, end, position as u32);
-        }
+            if stemmed.is_ascii() {
+                term.push_str(&stemmed);
+            } else {
+                term.extend(stemmed.nfd().filter(|c| !is_combining_mark(*c)));
+            }
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(scratch.as_str().into(), term.as_str().into());
+        });
     }
 
     /// All tokens of `text`, collected.
@@ -201,8 +277,10 @@ pub fn fold_word(word: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .collect();
-    let mut folded = String::new();
-    fold_into(&lowered, &mut folded).to_string()
+    if lowered.is_ascii() {
+        return lowered;
+    }
+    lowered.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 fn stemmer_for(entry: usize, algorithm: Algorithm) -> &'static Stemmer {
@@ -211,101 +289,132 @@ fn stemmer_for(entry: usize, algorithm: Algorithm) -> &'static Stemmer {
     cells[entry].get_or_init(|| Stemmer::create(algorithm))
 }
 
-/// Removes diacritics; ASCII input is returned as is without copying.
-fn fold_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
-    if word.is_ascii() {
-        return word;
-    }
-    buffer.clear();
-    buffer.extend(word.nfd().filter(|c| !is_combining_mark(*c)));
-    buffer.as_str()
-}
-
 /// Byte ranges of the words of `text`: runs of letters/digits, with an apostrophe kept
 /// when a letter stands on both sides of it.
-pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let start = loop {
-            let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break i;
-            }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                chars.next();
-                continue;
-            }
-            if c == '\'' || c == '\u{2019}' {
-                let after = i + c.len_utf8();
-                let next_is_letter = text[after..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphabetic);
-                if next_is_letter {
-                    chars.next();
-                    continue;
-                }
-            }
-            end = i;
-            break;
-        }
-        Some((start, end))
-    })
+pub struct WordSpans<'a> {
+    text: &'a str,
+    at: usize,
 }
 
-/// Tantivy adapter so the schema's `dossier` tokenizer name resolves to this analyzer
-/// (English). dossier feeds pre-tokenized text, so this runs only if a plain string is
-/// ever added to a text field.
-#[derive(Clone, Default)]
-pub struct TantivyTokenizer;
+impl<'a> WordSpans<'a> {
+    /// The words of `text`, in order.
+    pub fn new(text: &'a str) -> WordSpans<'a> {
+        WordSpans { text, at: 0 }
+    }
+}
 
-/// The token stream of [`TantivyTokenizer`].
-pub struct VecTokenStream {
-    tokens: Vec<tantivy::tokenizer::Token>,
-    index: usize,
+impl Iterator for WordSpans<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let text = self.text;
+        let rest = &text[self.at..];
+        let offset = rest.find(char::is_alphanumeric)?;
+        let start = self.at + offset;
+        let mut end = text.len();
+        let mut chars = text[start..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                continue;
+            }
+            let apostrophe = c == '\'' || c == '\u{2019}';
+            let letter_follows = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            if apostrophe && letter_follows {
+                continue;
+            }
+            end = start + i;
+            break;
+        }
+        self.at = end;
+        Some((start, end))
+    }
+}
+
+/// Marks the start and end of the annotation header of an indexed text value.
+const ANNOTATION_MARK: char = '\u{1}';
+
+/// The value dossier gives Tantivy for a text field: a small header naming the
+/// article's language, then the text. The registered tokenizer reads the header and
+/// analyses the text with that language's analyzer, streaming tokens without building
+/// them in memory first (Tantivy 0.27 would round-trip pre-tokenized text through JSON).
+/// Control characters never survive `clean::normalize`, so the mark cannot occur in text.
+pub fn annotate(lang: &str, text: &str) -> String {
+    let mut value = String::with_capacity(text.len() + lang.len() + 2);
+    value.push(ANNOTATION_MARK);
+    value.push_str(lang);
+    value.push(ANNOTATION_MARK);
+    value.push_str(text);
+    value
+}
+
+/// Splits an annotated value into its analyzer and text (plain text: English).
+fn read_annotation(value: &str) -> (Analyzer, &str) {
+    if let Some(rest) = value.strip_prefix(ANNOTATION_MARK) {
+        if let Some((lang, text)) = rest.split_once(ANNOTATION_MARK) {
+            return (Analyzer::for_lang(lang), text);
+        }
+    }
+    (Analyzer::for_lang(DEFAULT_LANG), value)
+}
+
+/// The analyzer as a Tantivy tokenizer, registered under the schema's tokenizer name.
+#[derive(Clone, Default)]
+pub struct TantivyTokenizer {
+    token: tantivy::tokenizer::Token,
+}
+
+/// The token stream of [`TantivyTokenizer`]: words are analysed as they are read.
+pub struct AnalyzedTokenStream<'a> {
+    analyzer: Analyzer,
+    text: &'a str,
+    base: usize,
+    words: WordSpans<'a>,
+    token: &'a mut tantivy::tokenizer::Token,
+    scratch: String,
+    position: usize,
 }
 
 impl tantivy::tokenizer::Tokenizer for TantivyTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = AnalyzedTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: to_tantivy_tokens(&Analyzer::for_lang(DEFAULT_LANG).tokens(text)),
-            index: 0,
+    fn token_stream<'a>(&'a mut self, value: &'a str) -> AnalyzedTokenStream<'a> {
+        let (analyzer, text) = read_annotation(value);
+        self.token.reset();
+        AnalyzedTokenStream {
+            analyzer,
+            text,
+            base: value.len() - text.len(),
+            words: WordSpans::new(text),
+            token: &mut self.token,
+            scratch: String::with_capacity(32),
+            position: 0,
         }
     }
 }
 
-impl tantivy::tokenizer::TokenStream for VecTokenStream {
+impl tantivy::tokenizer::TokenStream for AnalyzedTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.index += 1;
-        self.index <= self.tokens.len()
+        let Some((start, end)) = self.words.next() else {
+            return false;
+        };
+        let token = &mut *self.token;
+        self.analyzer
+            .analyse_word(&self.text[start..end], &mut token.text, &mut self.scratch);
+        token.offset_from = self.base + start;
+        token.offset_to = self.base + end;
+        token.position = self.position;
+        token.position_length = 1;
+        self.position += 1;
+        true
     }
 
     fn token(&self) -> &tantivy::tokenizer::Token {
-        &self.tokens[self.index - 1]
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
-        &mut self.tokens[self.index - 1]
+        self.token
     }
-}
-
-/// Converts analysed tokens to Tantivy's token type.
-pub fn to_tantivy_tokens(tokens: &[Token]) -> Vec<tantivy::tokenizer::Token> {
-    tokens
-        .iter()
-        .map(|t| tantivy::tokenizer::Token {
-            offset_from: t.start,
-            offset_to: t.end,
-            position: t.position as usize,
-            text: t.term.clone(),
-            position_length: 1,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -356,6 +465,43 @@ mod tests {
             Analyzer::for_lang("xx").terms("sanctions"),
             vec!["sanction"]
         );
+    }
+
+    #[test]
+    fn tantivy_stream_reads_the_language_header() {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let mut tokenizer = TantivyTokenizer::default();
+        let value = annotate("ru", "Санкции против");
+        let mut stream = tokenizer.token_stream(&value);
+        let mut terms = Vec::new();
+        while stream.advance() {
+            terms.push((stream.token().text.clone(), stream.token().position));
+        }
+        let ru = Analyzer::for_lang("ru");
+        assert_eq!(
+            terms,
+            vec![
+                (ru.terms("Санкции")[0].clone(), 0),
+                (ru.terms("против")[0].clone(), 1)
+            ]
+        );
+        let mut plain = tokenizer.token_stream("Sanctions");
+        assert!(plain.advance());
+        assert_eq!(plain.token().text, "sanction");
+    }
+
+    #[test]
+    fn english_fast_path_is_not_fooled_by_other_languages() {
+        let english = "The minister said on Monday that the talks with the union would resume next week, and that the port was ready to meet the workers at any time. Dockers have been on strike for a month.";
+        assert!(clearly_english(english));
+        let dutch = "De minister zei maandag dat de gesprekken met de vakbond volgende week worden hervat en dat de haven klaar is om de arbeiders op elk moment te ontmoeten in de stad.";
+        let german = "Der Minister sagte am Montag, dass die Gespräche mit der Gewerkschaft in der nächsten Woche wieder aufgenommen werden und dass der Hafen bereit sei, die Arbeiter jederzeit zu treffen.";
+        let french = "Le ministre a déclaré lundi que les discussions avec le syndicat reprendraient la semaine prochaine et que le port était prêt à rencontrer les travailleurs à tout moment.";
+        for other in [dutch, german, french] {
+            assert!(!clearly_english(other), "{other}");
+        }
+        assert_eq!(detect_language("", german), "de");
+        assert_eq!(detect_language("", french), "fr");
     }
 
     #[test]

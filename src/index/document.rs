@@ -4,10 +4,9 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::TantivyDocument;
 
-use crate::analysis::{detect_language, to_tantivy_tokens, Analyzer};
+use crate::analysis::{annotate, detect_language};
 use crate::dates;
 use crate::model::{DateSource, EntityKind, RawArticle};
 use crate::schema::Fields;
@@ -117,7 +116,6 @@ pub fn build_document(
     mtime: i64,
     article: AnalysedArticle,
 ) -> TantivyDocument {
-    let analyzer = Analyzer::for_lang(article.lang);
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.key, &article.key);
     doc.add_text(fields.file, file_key);
@@ -127,8 +125,8 @@ pub fn build_document(
     }
     doc.add_u64(fields.file_hash, hash);
     doc.add_i64(fields.file_mtime, mtime);
-    doc.add_pre_tokenized_text(fields.title, analysed(&analyzer, &article.title));
-    doc.add_pre_tokenized_text(fields.body, analysed(&analyzer, &article.body));
+    doc.add_text(fields.title, annotate(article.lang, &article.title));
+    doc.add_text(fields.body, annotate(article.lang, &article.body));
     doc.add_text(fields.lang, article.lang);
     if let Some(url) = &article.url {
         doc.add_text(fields.url, url);
@@ -145,13 +143,6 @@ pub fn build_document(
     doc.add_text(fields.title_text, article.title);
     doc.add_text(fields.body_text, article.body);
     doc
-}
-
-fn analysed(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens: to_tantivy_tokens(&analyzer.tokens(text)),
-    }
 }
 
 /// The host of a URL, without `www.`: the source when metadata names none.

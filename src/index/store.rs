@@ -63,9 +63,10 @@ impl IndexStore {
     }
 
     fn wrap(index: Index, dir: &Path) -> Result<IndexStore> {
-        index
-            .tokenizers()
-            .register(TOKENIZER_NAME, TextAnalyzer::from(TantivyTokenizer));
+        index.tokenizers().register(
+            TOKENIZER_NAME,
+            TextAnalyzer::from(TantivyTokenizer::default()),
+        );
         let fields = Fields::resolve(&index.schema()).map_err(|e| damaged(dir, e))?;
         Ok(IndexStore {
             index,

@@ -23,8 +23,12 @@ use crate::model::Failure;
 /// Input bytes between two commits: bounds the work an interruption can lose.
 const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Tantivy indexing threads: they run the analyzer (tokenize, stem) and build postings,
+/// the heaviest step, so they get as many threads as the readers.
+const INDEXING_THREADS: usize = 2;
+
 /// Memory the Tantivy writer may buffer before flushing a segment.
-const WRITER_MEMORY_BYTES: usize = 384 * 1024 * 1024;
+const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
 /// What to index and how.
 #[derive(Debug, Clone)]
@@ -186,7 +190,7 @@ pub fn run_index(
 fn open_writer(store: &IndexStore, dir: &std::path::Path) -> Result<IndexWriter> {
     let options = tantivy::indexer::IndexWriterOptions::builder()
         .memory_budget_per_thread(WRITER_MEMORY_BYTES)
-        .num_worker_threads(1)
+        .num_worker_threads(INDEXING_THREADS)
         .build();
     store
         .index

@@ -330,7 +330,9 @@ mod tests {
     #[test]
     fn unclosed_tags_and_deep_nesting_do_not_break() {
         let mut page = String::from("<html><body><p>Start");
-        for _ in 0..20_000 {
+        // html5ever's tree builder is quadratic in nesting depth; a few thousand levels
+        // prove the iterative walk without slowing the suite.
+        for _ in 0..3_000 {
             page.push_str("<div>");
         }
         page.push_str("deep text");

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Whole-command comparison of dossier with SQLite FTS5 (../shared/bench/peer_fts5.py)
+# on the same synthetic corpus, in one run, on this machine.
+#
+#   benches/compare.sh [SYNTH_MB] [WORK_DIR]
+#
+# Builds synth-SYNTH_MB (default 200) with ../shared/bench/make_corpus.py into WORK_DIR
+# (default /tmp/dossier-bench), reads it once so both tools start with a warm page
+# cache, then times `dossier index` and `peer_fts5.py index` and prints MB/s and ratios.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+shared="$here/../shared"
+mb=${1:-200}
+work=${2:-/tmp/dossier-bench}
+corpus="$work/synth-$mb"
+[ -d "$shared/bench" ] || { echo "compare.sh: needs ../shared beside the repository" >&2; exit 2; }
+
+cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
+dossier="$here/target/release/dossier"
+
+if [ ! -d "$corpus" ]; then
+  python3 "$shared/bench/make_corpus.py" "$work" --synth-mb "$mb" >&2
+fi
+bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+find "$corpus" -type f -exec cat {} + > /dev/null
+
+rm -rf "$work/dossier-index" "$work/fts5.db"
+start=$(date +%s.%N)
+/usr/bin/time -f '%M' -o "$work/dossier.rss" "$dossier" --index "$work/dossier-index" index "$corpus" -q
+dossier_s=$(echo "$(date +%s.%N) - $start" | bc)
+start=$(date +%s.%N)
+python3 "$shared/bench/peer_fts5.py" index "$corpus" "$work/fts5.db" > "$work/fts5.out"
+fts5_s=$(echo "$(date +%s.%N) - $start" | bc)
+start=$(date +%s.%N)
+"$dossier" --index "$work/dossier-index" index "$corpus" -q
+noop_s=$(echo "$(date +%s.%N) - $start" | bc)
+
+echo "corpus: synth-$mb, $(find "$corpus" -type f | wc -l) files, $(echo "scale=1; $bytes/1000000" | bc) MB"
+printf 'index  dossier %6.2f s  %6.1f MB/s  peak RSS %d MB\n' "$dossier_s" "$(echo "$bytes/1000000/$dossier_s" | bc -l)" "$(( $(cat "$work/dossier.rss") / 1024 ))"
+printf 'index  fts5    %6.2f s  %6.1f MB/s\n' "$fts5_s" "$(echo "$bytes/1000000/$fts5_s" | bc -l)"
+printf 'index  ratio   dossier is %.2fx the speed of fts5\n' "$(echo "$fts5_s/$dossier_s" | bc -l)"
+printf 'reindex unchanged folder: %.2f s\n' "$noop_s"

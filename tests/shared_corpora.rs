@@ -38,11 +38,21 @@ fn dossier(index: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
         .output()
         .unwrap();
     let json = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), json, String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        json,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn file_name(hit: &Value) -> String {
-    hit["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
+    hit["path"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -58,9 +68,17 @@ fn seeds_answer_the_issue_queries() {
     assert_eq!(file_name(&result["hits"][0]), "000_206c4c4cbddea84f.txt");
 
     let (_, result, _) = dossier(index.path(), &["search", "troops near:Belarus"]);
-    let mut names: Vec<String> = result["hits"].as_array().unwrap().iter().map(file_name).collect();
+    let mut names: Vec<String> = result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(file_name)
+        .collect();
     names.sort();
-    assert_eq!(names, vec!["000_206c4c4cbddea84f.txt", "004_b74d3c7d15752bfa.txt"]);
+    assert_eq!(
+        names,
+        vec!["000_206c4c4cbddea84f.txt", "004_b74d3c7d15752bfa.txt"]
+    );
     for hit in result["hits"].as_array().unwrap() {
         let snippet = &hit["snippets"][0];
         let text = snippet["text"].as_str().unwrap();
@@ -68,14 +86,22 @@ fn seeds_answer_the_issue_queries() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| text[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize].to_lowercase())
+            .map(|h| {
+                text[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize]
+                    .to_lowercase()
+            })
             .collect();
         assert!(words.iter().any(|w| w.starts_with("troop")), "{words:?}");
         assert!(words.iter().any(|w| w == "belarus"), "{words:?}");
     }
 
     let (_, result, _) = dossier(index.path(), &["search", "sanction"]);
-    let found: Vec<String> = result["hits"].as_array().unwrap().iter().map(file_name).collect();
+    let found: Vec<String> = result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(file_name)
+        .collect();
     for entry in std::fs::read_dir(&seeds).unwrap() {
         let entry = entry.unwrap();
         let text = std::fs::read_to_string(entry.path()).unwrap();
@@ -90,7 +116,12 @@ fn reuters_and_bbc_index_every_article_once() {
     let index = tempfile::tempdir().unwrap();
     let root = corpus();
     let mut total = 0;
-    for (folder, expected) in [("reuters/txt", 6348), ("reuters/html", 6348), ("reuters/jsonl", 6347), ("bbc", 2225)] {
+    for (folder, expected) in [
+        ("reuters/txt", 6348),
+        ("reuters/html", 6348),
+        ("reuters/jsonl", 6347),
+        ("bbc", 2225),
+    ] {
         let path = root.join(folder);
         let (code, summary, errors) = dossier(index.path(), &["index", path.to_str().unwrap()]);
         assert_eq!(code, Some(0), "{folder}: {errors}");
@@ -107,5 +138,8 @@ fn reuters_and_bbc_index_every_article_once() {
     // An unchanged folder does no work.
     let bbc = root.join("bbc");
     let (_, again, _) = dossier(index.path(), &["index", bbc.to_str().unwrap()]);
-    assert_eq!((again["added"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2225)));
+    assert_eq!(
+        (again["added"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2225))
+    );
 }

@@ -127,7 +127,14 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
             snippets: 1,
             ..SearchRequest::default()
         };
-        let result = search(&store, &searcher, &request)?;
+        let mut result = search(&store, &searcher, &request)?;
+        // Show paths inside the sample folder, not the temporary folder around it.
+        let prefix = format!("{}/", articles.display());
+        for hit in &mut result.hits {
+            if let Some(inside) = hit.path.strip_prefix(&prefix) {
+                hit.path = inside.to_string();
+            }
+        }
         writeln!(out, "$ dossier search '{query}'")?;
         write!(out, "{}", human::search(&result, ctx.style))?;
         writeln!(out)?;

@@ -546,3 +546,174 @@ fn demo_runs_on_the_embedded_articles() {
     assert!(text.contains("Indexed 22 sample articles"), "{text}");
     assert!(text.contains("[troops] in [Belarus]"), "{text}");
 }
+
+fn published(ws: &Workspace, query: &str) -> Vec<(String, String, String)> {
+    let result = ws.json(&["search", query, "-n", "50"]);
+    result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let path = h["path"].as_str().unwrap().to_string();
+            let day = h["published"].as_str().unwrap_or("").to_string();
+            let source = h["published_source"].as_str().unwrap_or("").to_string();
+            (path, day, source)
+        })
+        .collect()
+}
+
+#[test]
+fn publication_dates_say_where_they_came_from() {
+    let ws = Workspace::new();
+    ws.index();
+    let cases = [
+        ("dockers", "2024-03-04", "text"),     // date line above the title
+        ("Odesa", "2023-08-15", "meta"),       // article:published_time
+        ("Borrell", "2023-06-23", "meta"),     // <meta name="date">
+        ("Lissa flood", "2024-09-16", "meta"), // JSON-LD datePublished
+        ("Dresden", "2023-11-02", "path"),     // pages/2023/11/02/
+        ("Poltava", "2023-05-05", "field"),    // JSONL field
+        ("penalties", "2024-05-18", "field"),  // published_at
+        ("\"storm warning\"", "2024-10-10", "field"), // 23:30 at UTC-5 is still the 10th where it was published
+    ];
+    for (query, day, source) in cases {
+        let found = published(&ws, query);
+        assert_eq!(found.len(), 1, "{query}: {found:?}");
+        assert_eq!(
+            (found[0].1.as_str(), found[0].2.as_str()),
+            (day, source),
+            "{query}"
+        );
+    }
+    let mtime_dated = published(&ws, "Minsk");
+    assert_eq!(mtime_dated[0].2, "mtime");
+}
+
+#[test]
+fn extract_lists_mentioned_days_with_offsets() {
+    let ws = Workspace::new();
+    let output = ws.run(&["extract", "news/2024-03-04-harbour-strike.txt"]);
+    let article: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let body = article["body"].as_str().unwrap();
+    let dates: Vec<(String, String)> = article["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let (start, end) = (
+                d["start"].as_u64().unwrap() as usize,
+                d["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&body[start..end], d["text"].as_str().unwrap());
+            (
+                d["date"].as_str().unwrap().to_string(),
+                d["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        vec![
+            ("2024-03-04".to_string(), "March 4".to_string()),
+            ("2024-03-04".to_string(), "Monday".to_string()),
+            ("2024-03-03".to_string(), "Sunday".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn date_filters_ranges_and_sorting() {
+    let ws = Workspace::new();
+    ws.index();
+    let count = |query: &str| ws.json(&["search", query])["total"].as_u64().unwrap();
+    assert_eq!(count("date:2023"), 7);
+    assert_eq!(count("date:2023-06"), 2);
+    assert_eq!(count("date:2023-06-15"), 1);
+    assert_eq!(count("date:2023-06-01..2023-08-31"), 3);
+    assert_eq!(count("date:..2023-05-31"), 2);
+    assert_eq!(count("date:2024-09-16..2024-12-31"), 2);
+    // Open to the future: also the eight articles dated by the copies' file time (now).
+    assert_eq!(count("date:2024-09-16.."), 10);
+    assert_eq!(count("mentioned:2024-03-03"), 1);
+    assert_eq!(count("wheat date:2024"), 1);
+    let bounded = ws.json(&[
+        "search",
+        "wheat",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+    ]);
+    assert_eq!(bounded["total"], 1);
+    // A filter-only query lists newest first; --sort oldest reverses.
+    let newest = published(&ws, "date:2023");
+    let days: Vec<&str> = newest.iter().map(|p| p.1.as_str()).collect();
+    let mut sorted = days.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(days, sorted);
+    let oldest = ws.json(&["search", "date:2023", "--sort", "oldest"]);
+    assert_eq!(oldest["hits"][0]["published"], "2023-04-12");
+}
+
+#[test]
+fn bad_dates_are_query_errors_with_a_caret() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "oil date:2022-02-30"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("bad date \"2022-02-30\""), "{message}");
+    assert!(message.contains("      ^^^^^^^^^^"), "{message}");
+}
+
+#[test]
+fn facets_count_sources_and_dates_over_all_matches() {
+    let ws = Workspace::new();
+    ws.index();
+    let result = ws.json(&["search", "date:2023", "--facets", "-n", "1"]);
+    let facets = &result["facets"];
+    for key in ["person", "place", "org", "source", "published", "mentioned"] {
+        assert!(facets[key].is_array(), "facets lacks {key}");
+    }
+    assert_eq!(
+        facets["source"][0],
+        serde_json::json!({"value": "Eastern Wire", "count": 4})
+    );
+    let months: Vec<(String, u64)> = facets["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["value"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months.iter().map(|m| m.1).sum::<u64>(),
+        7,
+        "every match counted, not only the shown hit"
+    );
+    assert!(months.contains(&("2023-06".to_string(), 2)), "{months:?}");
+    let years = ws.json(&[
+        "search",
+        "date:2023..2024",
+        "--facets",
+        "--facet-interval",
+        "year",
+    ]);
+    assert_eq!(
+        years["facets"]["published"],
+        serde_json::json!([{"value": "2023", "count": 7}, {"value": "2024", "count": 7}])
+    );
+    assert!(
+        ws.json(&["search", "oil"]).get("facets").is_none(),
+        "facets only when asked"
+    );
+    let human = stdout(&ws.run(&["search", "date:2023", "--facets", "--color", "never"]));
+    assert!(
+        human.contains("published:") && human.contains("2023-06 ████"),
+        "{human}"
+    );
+}

@@ -143,3 +143,146 @@ fn reuters_and_bbc_index_every_article_once() {
         (Some(0), Some(2225))
     );
 }
+
+/// The gold file: where each story is, and its true date.
+fn gold() -> Vec<Value> {
+    let text = std::fs::read_to_string(corpus().join("reuters-gold.jsonl")).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `where` in the gold file for each article `extract` prints: the path relative to
+/// the corpus, plus `#id` for JSONL records (the record's own `id` field).
+fn extracted_dates(format: &str) -> std::collections::HashMap<String, String> {
+    let root = corpus();
+    let folder = root.join("reuters").join(format);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("extract")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut dates = std::collections::HashMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let article: Value = serde_json::from_str(line).unwrap();
+        let path = Path::new(article["path"].as_str().unwrap());
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let key = match article["record"].as_u64() {
+            Some(line_number) => {
+                let shard = std::fs::read_to_string(path).unwrap();
+                let record: Value =
+                    serde_json::from_str(shard.lines().nth(line_number as usize - 1).unwrap())
+                        .unwrap();
+                format!("{relative}#{}", record["id"].as_str().unwrap())
+            }
+            None => relative,
+        };
+        dates.insert(key, article["published"].as_str().unwrap_or("").to_string());
+    }
+    dates
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn reuters_publication_dates_match_the_gold_file() {
+    let gold = gold();
+    let mut report = Vec::new();
+    for format in ["html", "jsonl", "txt"] {
+        let found = extracted_dates(format);
+        // Text stories with a date line under the title, and those with only a dateline
+        // and the file time, are counted apart (the issue sets 99.5% and 99%).
+        let mut groups: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for story in gold.iter().filter(|g| {
+            g["where"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("reuters/{format}/"))
+        }) {
+            let place = story["where"].as_str().unwrap();
+            let group = if format != "txt" {
+                format
+            } else {
+                let text = std::fs::read_to_string(corpus().join(place)).unwrap();
+                let third = text.lines().nth(2).unwrap_or("");
+                if third.split(',').next().unwrap_or("").ends_with("day") {
+                    "txt with date line"
+                } else {
+                    "txt, dateline and file time"
+                }
+            };
+            let entry = groups.entry(group).or_default();
+            entry.1 += 1;
+            if found.get(place).map(String::as_str) == story["date"].as_str() {
+                entry.0 += 1;
+            }
+        }
+        for (group, (right, all)) in groups {
+            let share = right as f64 / all as f64;
+            report.push(format!("{group}: {right}/{all} = {share:.4}"));
+            let target = if group == "txt, dateline and file time" {
+                0.99
+            } else {
+                0.995
+            };
+            assert!(share >= target, "{group}: {share:.4} < {target}");
+        }
+    }
+    eprintln!(
+        "publication dates exact against reuters-gold.jsonl:\n  {}",
+        report.join("\n  ")
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn reuters_month_filter_and_facets_match_the_gold_file() {
+    let index = tempfile::tempdir().unwrap();
+    let reuters = corpus().join("reuters");
+    let (code, summary, _) = dossier(index.path(), &["index", reuters.to_str().unwrap()]);
+    assert_eq!(
+        (code, summary["articles"].as_u64()),
+        (Some(0), Some(19_043))
+    );
+    let mut per_month: std::collections::BTreeMap<String, u64> = Default::default();
+    for story in gold() {
+        *per_month
+            .entry(story["date"].as_str().unwrap()[..7].to_string())
+            .or_default() += 1;
+    }
+    let (_, march, _) = dossier(index.path(), &["search", "date:1987-03", "-n", "1"]);
+    assert_eq!(march["total"].as_u64(), per_month.get("1987-03").copied());
+    let (_, all, _) = dossier(
+        index.path(),
+        &["search", "date:1987", "--facets", "-n", "1"],
+    );
+    let facets: std::collections::BTreeMap<String, u64> = all["facets"]["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["value"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(facets, per_month);
+    eprintln!(
+        "date:1987-03 total {}; monthly facets equal the gold counts: {per_month:?}",
+        march["total"]
+    );
+}

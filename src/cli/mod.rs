@@ -70,6 +70,13 @@ enum SortChoice {
     Oldest,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum IntervalChoice {
+    Day,
+    Month,
+    Year,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build or update the index from folders and files of articles
@@ -101,6 +108,12 @@ enum Command {
         /// Passages per hit
         #[arg(long, default_value_t = 2, value_name = "K")]
         snippets: usize,
+        /// Count hits per person, place, org, source and date
+        #[arg(long)]
+        facets: bool,
+        /// Bucket size of the date facets
+        #[arg(long, value_enum, default_value_t = IntervalChoice::Month)]
+        facet_interval: IntervalChoice,
         /// Only articles published on or after this day (same as date:FROM..)
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
@@ -281,6 +294,8 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             offset,
             sort,
             snippets,
+            facets,
+            facet_interval,
             from,
             to,
         } => {
@@ -294,6 +309,11 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     SortChoice::Oldest => Sort::Oldest,
                 },
                 snippets: *snippets,
+                facets: facets.then_some(match facet_interval {
+                    IntervalChoice::Day => crate::dates::Interval::Day,
+                    IntervalChoice::Month => crate::dates::Interval::Month,
+                    IntervalChoice::Year => crate::dates::Interval::Year,
+                }),
             };
             search_command(&ctx, &request)
         }

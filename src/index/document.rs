@@ -87,7 +87,24 @@ pub fn article_key(file_key: &str, record: Option<u64>) -> String {
 /// Analyses one article.
 pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
     let lang = detect_language(&article.title, &article.body);
-    let published = dates::publication_day(article.date_hint.as_ref(), origin.mtime);
+    let evidence = dates::Evidence {
+        hint: article.date_hint.as_ref(),
+        header_lines: &article.header_lines,
+        body: &article.body,
+        path: origin.path,
+        mtime: origin.mtime,
+    };
+    let published = dates::publication_date(&evidence);
+    let anchor = published.filter(|p| p.anchors_text).map(|p| p.day);
+    let dates = dates::mentioned_dates(&article.body, anchor)
+        .into_iter()
+        .map(|m| DateMentionJson {
+            date: m.day.to_string(),
+            text: article.body[m.start..m.end].to_string(),
+            start: m.start,
+            end: m.end,
+        })
+        .collect();
     let source = article
         .source
         .clone()
@@ -99,12 +116,12 @@ pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
         title: article.title,
         body: article.body,
         lang,
-        published: published.map(|p| p.0),
-        published_source: published.map(|p| p.1),
+        published: published.map(|p| p.day),
+        published_source: published.map(|p| p.source),
         url: article.url,
         source,
         entities: Vec::new(),
-        dates: Vec::new(),
+        dates,
     }
 }
 
@@ -139,6 +156,12 @@ pub fn build_document(
         doc.add_date(fields.published, dates::to_tantivy(day));
         doc.add_text(fields.published_source, source.as_str());
         doc.add_u64(fields.published_month, dates::month_key(day));
+    }
+    let mut mentioned: Vec<&str> = article.dates.iter().map(|d| d.date.as_str()).collect();
+    mentioned.sort_unstable();
+    mentioned.dedup();
+    for day in mentioned.into_iter().filter_map(|d| d.parse::<Date>().ok()) {
+        doc.add_date(fields.mentioned, dates::to_tantivy(day));
     }
     doc.add_text(fields.title_text, article.title);
     doc.add_text(fields.body_text, article.body);

@@ -142,9 +142,45 @@ fn publication_hint(document: &Html) -> Option<(String, DateSource)> {
             .map(str::to_string)
     };
     from_meta
+        .or_else(|| json_ld_published(document))
         .or_else(from_itemprop)
         .or_else(from_time)
         .map(|d| (d, DateSource::Meta))
+}
+
+/// `datePublished` anywhere in the page's JSON-LD blocks (an object, an array, or an
+/// `@graph`).
+fn json_ld_published(document: &Html) -> Option<String> {
+    static LD: LazyLock<Selector> =
+        LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
+    document.select(&LD).find_map(|script| {
+        let text: String = script.text().collect();
+        let value: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
+        find_string_key(&value, "datePublished", 0)
+    })
+}
+
+/// The first string under `key` in a JSON tree, looked for breadth-first enough for
+/// JSON-LD and bounded in depth.
+fn find_string_key(value: &serde_json::Value, key: &str, depth: usize) -> Option<String> {
+    const MAX_DEPTH: usize = 8;
+    match value {
+        serde_json::Value::Object(map) => map
+            .get(key)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .or_else(|| {
+                (depth < MAX_DEPTH)
+                    .then(|| {
+                        map.values()
+                            .find_map(|v| find_string_key(v, key, depth + 1))
+                    })
+                    .flatten()
+            }),
+        serde_json::Value::Array(items) if depth < MAX_DEPTH => items
+            .iter()
+            .find_map(|v| find_string_key(v, key, depth + 1)),
+        _ => None,
+    }
 }
 
 fn page_title(document: &Html, site: Option<&str>) -> String {
@@ -316,6 +352,20 @@ mod tests {
         assert_eq!(
             article.date_hint,
             Some(("2024-03-05T09:30:00Z".to_string(), DateSource::Meta))
+        );
+    }
+
+    #[test]
+    fn json_ld_and_time_elements_date_a_page() {
+        let ld = r#"<html><head><script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","datePublished":"2024-09-16T07:00:00Z"}]}</script></head><body><p>Text.</p></body></html>"#;
+        assert_eq!(
+            read_html(ld).date_hint,
+            Some(("2024-09-16T07:00:00Z".into(), DateSource::Meta))
+        );
+        let time = r#"<html><body><nav><time datetime="2020-01-01">nav</time></nav><article><time datetime="2023-05-06T10:00">May 6</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(
+            read_html(time).date_hint,
+            Some(("2023-05-06T10:00".into(), DateSource::Meta))
         );
     }
 

@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use crate::index::IndexSummary;
-use crate::search::{Hit, Passage, SearchResult};
+use crate::search::stats::Count;
+use crate::search::{Facets, Hit, Passage, SearchResult};
 
 const HIGHLIGHT_ON: &str = "\x1b[1;33m";
 const BOLD_ON: &str = "\x1b[1m";
@@ -41,6 +42,9 @@ pub fn search(result: &SearchResult, style: Style) -> String {
     for (i, hit) in result.hits.iter().enumerate() {
         write_hit(&mut out, i + 1, hit, style);
     }
+    if let Some(facets) = &result.facets {
+        write_facets(&mut out, facets, style);
+    }
     let shown = result.hits.len();
     let _ = writeln!(
         out,
@@ -74,6 +78,64 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: Style) {
         let _ = writeln!(out, "   {}", highlight(passage, style));
     }
     out.push('\n');
+}
+
+/// Longest timeline bar, in characters.
+const TIMELINE_WIDTH: usize = 40;
+
+/// Top actors and sources on a line each, then the publication timeline.
+fn write_facets(out: &mut String, facets: &Facets, style: Style) {
+    for (label, list) in [
+        ("people", &facets.person),
+        ("places", &facets.place),
+        ("orgs", &facets.org),
+        ("sources", &facets.source),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let top: Vec<String> = list
+            .iter()
+            .take(8)
+            .map(|c| format!("{} ({})", sanitize(&c.value), c.count))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {}",
+            style.wrap(BOLD_ON, &format!("{label}:")),
+            top.join(", ")
+        );
+    }
+    for (label, buckets) in [
+        ("published", &facets.published),
+        ("mentioned", &facets.mentioned),
+    ] {
+        if buckets.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}", style.wrap(BOLD_ON, &format!("{label}:")));
+        out.push_str(&timeline(buckets));
+    }
+    out.push('\n');
+}
+
+/// One bar per bucket, scaled to the largest.
+pub fn timeline(buckets: &[Count]) -> String {
+    let largest = buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+    let width = buckets.iter().map(|b| b.value.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for bucket in buckets {
+        let length =
+            ((bucket.count as f64 / largest as f64) * TIMELINE_WIDTH as f64).ceil() as usize;
+        let _ = writeln!(
+            out,
+            "  {:width$} {} {}",
+            bucket.value,
+            "█".repeat(length.max(1)),
+            bucket.count
+        );
+    }
+    out
 }
 
 /// A passage with its highlights marked: colour, or `[...]` without colour.
@@ -173,6 +235,25 @@ mod tests {
         );
         let coloured = highlight(&passage, Style { color: true });
         assert!(coloured.contains("\x1b[1;33mTroops\x1b[0m"));
+    }
+
+    #[test]
+    fn timeline_scales_bars_to_the_largest_bucket() {
+        let buckets = vec![
+            Count {
+                value: "2022-01".into(),
+                count: 10,
+            },
+            Count {
+                value: "2022-02".into(),
+                count: 5,
+            },
+        ];
+        let drawn = timeline(&buckets);
+        let lines: Vec<&str> = drawn.lines().collect();
+        assert_eq!(lines[0].matches('█').count(), TIMELINE_WIDTH);
+        assert_eq!(lines[1].matches('█').count(), TIMELINE_WIDTH / 2);
+        assert!(lines[1].ends_with(" 5"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::index::IndexSummary;
-use crate::search::{Hit, SearchResult};
+use crate::search::{Facets, Hit, SearchResult};
 
 /// The JSON format version.
 pub use crate::model::JSON_VERSION as VERSION;
@@ -15,6 +15,8 @@ struct SearchJson<'a> {
     total: usize,
     took_ms: f64,
     hits: &'a [Hit],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<&'a Facets>,
 }
 
 /// The `search --json` document.
@@ -25,6 +27,7 @@ pub fn search(result: &SearchResult) -> String {
         total: result.total,
         took_ms: (result.took_ms * 100.0).round() / 100.0,
         hits: &result.hits,
+        facets: result.facets.as_ref(),
     };
     to_json(&document)
 }

@@ -1,6 +1,7 @@
 //! Running a search: parse, compile, collect the top hits with a total count, then
 //! passages per hit. Returns data only; rendering is `output`'s job.
 
+pub mod facets;
 pub mod passage;
 pub mod stats;
 
@@ -19,6 +20,7 @@ use crate::model::EntityKind;
 use crate::query::compile::Compiler;
 use crate::query::{parse, Expr};
 use crate::schema::Fields;
+pub use facets::{FacetCollector, Facets};
 pub use passage::Passage;
 
 /// Result order.
@@ -40,6 +42,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Passages per hit.
     pub snippets: usize,
+    /// Count facets over all matches, with dates in these buckets.
+    pub facets: Option<dates::Interval>,
 }
 
 impl Default for SearchRequest {
@@ -50,6 +54,7 @@ impl Default for SearchRequest {
             offset: 0,
             sort: Sort::Relevance,
             snippets: 2,
+            facets: None,
         }
     }
 }
@@ -85,6 +90,8 @@ pub struct SearchResult {
     pub total: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
+    /// Counts over all matches, when asked for.
+    pub facets: Option<Facets>,
     /// Notes for stderr (an unknown entity, say).
     pub warnings: Vec<String>,
 }
@@ -118,7 +125,17 @@ pub fn search(
                 sort_key(sort, score, day)
             }
         });
-    let (top_docs, total) = searcher.search(&*compiled.query, &(top, Count))?;
+    let (top_docs, total, facets) = match request.facets {
+        Some(interval) => {
+            let (top_docs, total, facets) =
+                searcher.search(&*compiled.query, &(top, Count, FacetCollector { interval }))?;
+            (top_docs, total, Some(facets))
+        }
+        None => {
+            let (top_docs, total) = searcher.search(&*compiled.query, &(top, Count))?;
+            (top_docs, total, None)
+        }
+    };
     let mut hits = Vec::with_capacity(request.limit);
     for (key, address) in top_docs {
         let (hit, body) = load_hit(store, searcher, address, key.1)?;
@@ -145,6 +162,7 @@ pub fn search(
         total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
+        facets,
         warnings: compiled.warnings,
     })
 }

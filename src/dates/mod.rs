@@ -3,9 +3,14 @@
 //! A date is a calendar day (no time of day): the day where the article was published,
 //! so "2022-02-21T23:30:00-05:00" is 2022-02-21 even though it is the 22nd in UTC.
 
+pub mod expressions;
+pub mod mentioned;
+pub mod publication;
+
 use jiff::civil::Date;
 
-use crate::model::DateSource;
+pub use mentioned::{mentioned_dates, DateMention};
+pub use publication::{publication_date, Evidence, Published};
 
 /// Parses a publication date string from metadata or a JSON field: ISO 8601 dates and
 /// timestamps (the calendar day as written), or epoch seconds/milliseconds (UTC).
@@ -48,6 +53,33 @@ pub fn day_of_epoch_seconds(seconds: i64) -> Option<Date> {
     Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
+/// The start of the calendar bucket holding `day`.
+pub fn bucket_start(day: Date, interval: Interval) -> Date {
+    match interval {
+        Interval::Day => day,
+        Interval::Month => day.first_of_month(),
+        Interval::Year => day.first_of_year(),
+    }
+}
+
+/// How a bucket is written: `2022`, `2022-02` or `2022-02-21`.
+pub fn bucket_label(start: Date, interval: Interval) -> String {
+    match interval {
+        Interval::Day => start.to_string(),
+        Interval::Month => format!("{:04}-{:02}", start.year(), start.month()),
+        Interval::Year => format!("{:04}", start.year()),
+    }
+}
+
+/// Calendar bucket sizes for date facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Interval {
+    Day,
+    #[default]
+    Month,
+    Year,
+}
+
 /// A day as Tantivy's date value (UTC midnight).
 pub fn to_tantivy(day: Date) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(day_to_epoch_seconds(day))
@@ -70,23 +102,6 @@ pub fn day_to_epoch_seconds(day: Date) -> i64 {
 /// The month key `YYYYMM` used for calendar facets.
 pub fn month_key(day: Date) -> u64 {
     (day.year() as u64) * 100 + day.month() as u64
-}
-
-/// An article's publication day and its source: the metadata hint when it parses,
-/// else the file's modification time.
-pub fn publication_day(
-    hint: Option<&(String, DateSource)>,
-    mtime: i64,
-) -> Option<(Date, DateSource)> {
-    if let Some((text, source)) = hint {
-        if let Some(day) = parse_published(text) {
-            return Some((day, *source));
-        }
-    }
-    if mtime > 0 {
-        return day_of_epoch_seconds(mtime).map(|d| (d, DateSource::Mtime));
-    }
-    None
 }
 
 #[cfg(test)]
@@ -120,19 +135,35 @@ mod tests {
     }
 
     #[test]
+    fn buckets_at_month_and_year_edges() {
+        let last_of_january = Date::constant(2022, 1, 31);
+        let first_of_february = Date::constant(2022, 2, 1);
+        assert_ne!(
+            bucket_start(last_of_january, Interval::Month),
+            bucket_start(first_of_february, Interval::Month)
+        );
+        assert_eq!(
+            bucket_label(
+                bucket_start(first_of_february, Interval::Month),
+                Interval::Month
+            ),
+            "2022-02"
+        );
+        let new_year_eve = Date::constant(2021, 12, 31);
+        assert_eq!(
+            bucket_label(bucket_start(new_year_eve, Interval::Year), Interval::Year),
+            "2021"
+        );
+        assert_eq!(
+            bucket_label(bucket_start(new_year_eve, Interval::Day), Interval::Day),
+            "2021-12-31"
+        );
+    }
+
+    #[test]
     fn tantivy_round_trip() {
         let day = Date::constant(1987, 3, 9);
         assert_eq!(from_tantivy(to_tantivy(day)), Some(day));
         assert_eq!(month_key(day), 198703);
-    }
-
-    #[test]
-    fn mtime_is_the_last_resort() {
-        let hint = ("not a date".to_string(), DateSource::Meta);
-        let (day, source) = publication_day(Some(&hint), 1_645_401_600).unwrap();
-        assert_eq!(
-            (day, source),
-            (Date::constant(2022, 2, 21), DateSource::Mtime)
-        );
     }
 }

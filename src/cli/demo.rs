@@ -92,6 +92,7 @@ const EXAMPLE_QUERIES: &[&str] = &[
     "strike* OR storm",
     "title:harbour",
     "wheat -ukraine",
+    "date:2023-06",
 ];
 
 /// Runs the demo; returns the exit code.

@@ -333,28 +333,76 @@ impl Iterator for WordSpans<'_> {
 /// Marks the start and end of the annotation header of an indexed text value.
 const ANNOTATION_MARK: char = '\u{1}';
 
+/// Separates the stacked tokens in the annotation header.
+const STACKED_MARK: char = '\u{2}';
+
+/// An extra token to index at the positions of the words in `start..end` (an entity
+/// mention), on top of the words themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackedToken {
+    pub start: usize,
+    pub end: usize,
+    pub term: String,
+}
+
+/// The index term of an entity: `@place:belarus`, `@person:vladimir_putin`. No word
+/// can produce it, since words never contain `@` or `:`.
+pub fn entity_term(kind: crate::model::EntityKind, name: &str) -> String {
+    let folded = fold_word(name);
+    let mut term = String::with_capacity(folded.len() + 8);
+    term.push('@');
+    term.push_str(kind.as_str());
+    term.push(':');
+    term.extend(
+        folded
+            .chars()
+            .map(|c| if c.is_whitespace() { '_' } else { c }),
+    );
+    term
+}
+
 /// The value dossier gives Tantivy for a text field: a small header naming the
-/// article's language, then the text. The registered tokenizer reads the header and
-/// analyses the text with that language's analyzer, streaming tokens without building
-/// them in memory first (Tantivy 0.27 would round-trip pre-tokenized text through JSON).
-/// Control characters never survive `clean::normalize`, so the mark cannot occur in text.
-pub fn annotate(lang: &str, text: &str) -> String {
-    let mut value = String::with_capacity(text.len() + lang.len() + 2);
+/// article's language and the entity tokens to stack on its words, then the text. The
+/// registered tokenizer reads the header and analyses the text with that language's
+/// analyzer, streaming tokens without building them in memory first (Tantivy 0.27 would
+/// round-trip pre-tokenized text through JSON). Control characters never survive
+/// `clean::normalize`, so the marks cannot occur in text.
+pub fn annotate(lang: &str, stacked: &[StackedToken], text: &str) -> String {
+    let mut value = String::with_capacity(text.len() + lang.len() + 2 + stacked.len() * 24);
     value.push(ANNOTATION_MARK);
     value.push_str(lang);
+    for token in stacked {
+        value.push(STACKED_MARK);
+        value.push_str(&format!("{}:{}:{}", token.start, token.end, token.term));
+    }
     value.push(ANNOTATION_MARK);
     value.push_str(text);
     value
 }
 
-/// Splits an annotated value into its analyzer and text (plain text: English).
-fn read_annotation(value: &str) -> (Analyzer, &str) {
+/// Splits an annotated value into its analyzer, stacked tokens and text (plain text:
+/// English, nothing stacked).
+fn read_annotation(value: &str) -> (Analyzer, Vec<StackedToken>, &str) {
     if let Some(rest) = value.strip_prefix(ANNOTATION_MARK) {
-        if let Some((lang, text)) = rest.split_once(ANNOTATION_MARK) {
-            return (Analyzer::for_lang(lang), text);
+        if let Some((header, text)) = rest.split_once(ANNOTATION_MARK) {
+            let mut parts = header.split(STACKED_MARK);
+            let lang = parts.next().unwrap_or(DEFAULT_LANG);
+            let stacked = parts
+                .filter_map(|part| {
+                    let mut fields = part.splitn(3, ':');
+                    let start = fields.next()?.parse().ok()?;
+                    let end = fields.next()?.parse().ok()?;
+                    Some(StackedToken {
+                        start,
+                        end,
+                        term: fields.next()?.to_string(),
+                    })
+                })
+                .collect();
+            return (Analyzer::for_lang(lang), stacked, text);
         }
     }
-    (Analyzer::for_lang(DEFAULT_LANG), value)
+    (Analyzer::for_lang(DEFAULT_LANG), Vec::new(), value)
 }
 
 /// The analyzer as a Tantivy tokenizer, registered under the schema's tokenizer name.
@@ -363,7 +411,8 @@ pub struct TantivyTokenizer {
     token: tantivy::tokenizer::Token,
 }
 
-/// The token stream of [`TantivyTokenizer`]: words are analysed as they are read.
+/// The token stream of [`TantivyTokenizer`]: words are analysed as they are read, and
+/// stacked tokens follow the word they stand on, at the same position.
 pub struct AnalyzedTokenStream<'a> {
     analyzer: Analyzer,
     text: &'a str,
@@ -372,13 +421,18 @@ pub struct AnalyzedTokenStream<'a> {
     token: &'a mut tantivy::tokenizer::Token,
     scratch: String,
     position: usize,
+    stacked: Vec<StackedToken>,
+    /// First stacked token that may still cover a word.
+    cursor: usize,
+    /// Stacked terms still to emit on the current word.
+    pending: Vec<String>,
 }
 
 impl tantivy::tokenizer::Tokenizer for TantivyTokenizer {
     type TokenStream<'a> = AnalyzedTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, value: &'a str) -> AnalyzedTokenStream<'a> {
-        let (analyzer, text) = read_annotation(value);
+        let (analyzer, stacked, text) = read_annotation(value);
         self.token.reset();
         AnalyzedTokenStream {
             analyzer,
@@ -388,12 +442,37 @@ impl tantivy::tokenizer::Tokenizer for TantivyTokenizer {
             token: &mut self.token,
             scratch: String::with_capacity(32),
             position: 0,
+            stacked,
+            cursor: 0,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl AnalyzedTokenStream<'_> {
+    /// Queues the stacked tokens covering the word at `start..end`.
+    fn queue_stacked(&mut self, start: usize, end: usize) {
+        while self.cursor < self.stacked.len() && self.stacked[self.cursor].end <= start {
+            self.cursor += 1;
+        }
+        for token in &self.stacked[self.cursor..] {
+            if token.start >= end {
+                break;
+            }
+            if token.end > start {
+                self.pending.push(token.term.clone());
+            }
         }
     }
 }
 
 impl tantivy::tokenizer::TokenStream for AnalyzedTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some(term) = self.pending.pop() {
+            self.token.text.clear();
+            self.token.text.push_str(&term);
+            return true;
+        }
         let Some((start, end)) = self.words.next() else {
             return false;
         };
@@ -405,6 +484,9 @@ impl tantivy::tokenizer::TokenStream for AnalyzedTokenStream<'_> {
         token.position = self.position;
         token.position_length = 1;
         self.position += 1;
+        if !self.stacked.is_empty() {
+            self.queue_stacked(start, end);
+        }
         true
     }
 
@@ -471,7 +553,7 @@ mod tests {
     fn tantivy_stream_reads_the_language_header() {
         use tantivy::tokenizer::{TokenStream, Tokenizer};
         let mut tokenizer = TantivyTokenizer::default();
-        let value = annotate("ru", "Санкции против");
+        let value = annotate("ru", &[], "Санкции против");
         let mut stream = tokenizer.token_stream(&value);
         let mut terms = Vec::new();
         while stream.advance() {
@@ -502,6 +584,34 @@ mod tests {
         }
         assert_eq!(detect_language("", german), "de");
         assert_eq!(detect_language("", french), "fr");
+    }
+
+    #[test]
+    fn stacked_tokens_share_the_positions_of_their_words() {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let text = "Troops of Vladimir Putin left";
+        let stacked = vec![StackedToken {
+            start: 10,
+            end: 24,
+            term: entity_term(crate::model::EntityKind::Person, "Vladimir Putin"),
+        }];
+        let value = annotate("en", &stacked, text);
+        let mut tokenizer = TantivyTokenizer::default();
+        let mut stream = tokenizer.token_stream(&value);
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push((stream.token().text.clone(), stream.token().position));
+        }
+        let expected: Vec<(String, usize)> = vec![
+            ("troop".into(), 0),
+            ("of".into(), 1),
+            ("vladimir".into(), 2),
+            ("@person:vladimir_putin".into(), 2),
+            ("putin".into(), 3),
+            ("@person:vladimir_putin".into(), 3),
+            ("left".into(), 4),
+        ];
+        assert_eq!(seen, expected);
     }
 
     #[test]

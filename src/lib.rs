@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod clean;
 pub mod cli;
 pub mod dates;
+pub mod entities;
 pub mod error;
 pub mod index;
 pub mod ingest;

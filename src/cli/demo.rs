@@ -113,6 +113,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
         full: false,
         threads: super::default_threads(),
         cancel: Arc::new(AtomicBool::new(false)),
+        entities: None,
     };
     let summary = run_index(&index_dir, &request, &NoProgress)?;
     let mut out = std::io::stdout().lock();

@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::entities::extract::EntityExtractor;
 use crate::index::document::{analyse, Origin};
 use crate::ingest::{decode::decode, read_source, source_file};
 use crate::model::RawArticle;
@@ -37,6 +38,7 @@ pub fn run(files: &[String]) -> anyhow::Result<i32> {
                     mtime: 0,
                 },
                 raw,
+                EntityExtractor::shipped(),
             );
             writeln!(
                 out,
@@ -60,7 +62,7 @@ pub fn run(files: &[String]) -> anyhow::Result<i32> {
                     mtime: file.mtime,
                 };
                 for raw in read.articles {
-                    let article = analyse(origin, raw);
+                    let article = analyse(origin, raw, EntityExtractor::shipped());
                     writeln!(
                         out,
                         "{}",

@@ -90,6 +90,9 @@ enum Command {
         /// Threads reading and analysing files [default: number of cores]
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Entity file: entities and aliases to add, merge, rename or drop (kept with the index)
+        #[arg(long, value_name = "FILE")]
+        entities: Option<PathBuf>,
     },
     /// Search the index
     Search {
@@ -279,8 +282,14 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             paths,
             full,
             threads,
+            entities,
         } => {
+            let entities = match entities {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?),
+                None => None,
+            };
             let request = IndexRequest {
+                entities,
                 roots: paths.clone(),
                 full: *full,
                 threads: threads.unwrap_or_else(default_threads),

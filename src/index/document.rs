@@ -6,8 +6,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::TantivyDocument;
 
-use crate::analysis::{annotate, detect_language};
+use crate::analysis::{annotate, detect_language, entity_term, StackedToken};
 use crate::dates;
+use crate::entities::extract::{EntityExtractor, Mention};
+use crate::entities::gazetteer::Form;
 use crate::model::{DateSource, EntityKind, RawArticle};
 use crate::schema::Fields;
 
@@ -17,6 +19,8 @@ pub struct MentionJson {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// `name`, or `demonym` for an adjective of a place ("Belarusian").
+    pub form: Form,
 }
 
 /// An entity found in an article, with its mentions.
@@ -84,8 +88,35 @@ pub fn article_key(file_key: &str, record: Option<u64>) -> String {
     }
 }
 
+/// Groups mentions by entity, in order of first mention.
+fn group_mentions(text: &str, mentions: Vec<Mention>, entities: &mut Vec<EntityJson>) {
+    for mention in mentions {
+        let json = MentionJson {
+            start: mention.start,
+            end: mention.end,
+            text: text[mention.start..mention.end].to_string(),
+            form: mention.form,
+        };
+        match entities
+            .iter_mut()
+            .find(|e| e.kind == mention.kind && e.name == mention.name)
+        {
+            Some(entity) => entity.mentions.push(json),
+            None => entities.push(EntityJson {
+                kind: mention.kind,
+                name: mention.name,
+                mentions: vec![json],
+            }),
+        }
+    }
+}
+
 /// Analyses one article.
-pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
+pub fn analyse(
+    origin: Origin,
+    article: RawArticle,
+    extractor: &EntityExtractor,
+) -> AnalysedArticle {
     let lang = detect_language(&article.title, &article.body);
     let evidence = dates::Evidence {
         hint: article.date_hint.as_ref(),
@@ -109,6 +140,25 @@ pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
         .source
         .clone()
         .or_else(|| article.url.as_deref().and_then(url_host));
+    let mut entities = Vec::new();
+    group_mentions(
+        &article.body,
+        extractor.extract(&article.body),
+        &mut entities,
+    );
+    // Entities named only in the title count too, without body mentions.
+    for mention in extractor.extract(&article.title) {
+        if !entities
+            .iter()
+            .any(|e| e.kind == mention.kind && e.name == mention.name)
+        {
+            entities.push(EntityJson {
+                kind: mention.kind,
+                name: mention.name,
+                mentions: Vec::new(),
+            });
+        }
+    }
     AnalysedArticle {
         key: article_key(origin.file_key, article.record),
         path: origin.path.to_string(),
@@ -120,7 +170,7 @@ pub fn analyse(origin: Origin, article: RawArticle) -> AnalysedArticle {
         published_source: published.map(|p| p.source),
         url: article.url,
         source,
-        entities: Vec::new(),
+        entities,
         dates,
     }
 }
@@ -142,8 +192,23 @@ pub fn build_document(
     }
     doc.add_u64(fields.file_hash, hash);
     doc.add_i64(fields.file_mtime, mtime);
-    doc.add_text(fields.title, annotate(article.lang, &article.title));
-    doc.add_text(fields.body, annotate(article.lang, &article.body));
+    doc.add_text(fields.title, annotate(article.lang, &[], &article.title));
+    doc.add_text(
+        fields.body,
+        annotate(
+            article.lang,
+            &stacked_entity_tokens(&article.entities),
+            &article.body,
+        ),
+    );
+    for entity in &article.entities {
+        let field = match entity.kind {
+            EntityKind::Person => fields.person,
+            EntityKind::Place => fields.place,
+            EntityKind::Org => fields.org,
+        };
+        doc.add_text(field, &entity.name);
+    }
     doc.add_text(fields.lang, article.lang);
     if let Some(url) = &article.url {
         doc.add_text(fields.url, url);
@@ -166,6 +231,23 @@ pub fn build_document(
     doc.add_text(fields.title_text, article.title);
     doc.add_text(fields.body_text, article.body);
     doc
+}
+
+/// Entity tokens to stack on the body's words: one per mention, over its whole span.
+fn stacked_entity_tokens(entities: &[EntityJson]) -> Vec<StackedToken> {
+    let mut tokens: Vec<StackedToken> = entities
+        .iter()
+        .flat_map(|e| {
+            let term = entity_term(e.kind, &e.name);
+            e.mentions.iter().map(move |m| StackedToken {
+                start: m.start,
+                end: m.end,
+                term: term.clone(),
+            })
+        })
+        .collect();
+    tokens.sort_by_key(|t| t.start);
+    tokens
 }
 
 /// The host of a URL, without `www.`: the source when metadata names none.
@@ -208,7 +290,7 @@ mod tests {
             path: "k",
             mtime: 0,
         };
-        let article = analyse(origin, raw);
+        let article = analyse(origin, raw, EntityExtractor::shipped());
         assert_eq!(article.source.as_deref(), Some("news.example.com"));
         assert_eq!(article.published, None);
     }

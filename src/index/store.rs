@@ -85,6 +85,39 @@ impl IndexStore {
     }
 }
 
+/// The user entity file an index keeps, so that re-indexing applies it again.
+pub const USER_ENTITIES_FILE: &str = "entities.tsv";
+
+impl IndexStore {
+    /// The user entity file this index was built with, if any.
+    pub fn user_entities(&self) -> Result<Option<String>> {
+        let path = self.dir.join(USER_ENTITIES_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// The entity extractor this index was built with: the shipped lists and the kept
+    /// user entity file.
+    pub fn entity_extractor(&self) -> Result<crate::entities::extract::EntityExtractor> {
+        let text = self.user_entities()?.unwrap_or_default();
+        let invalid = |reason: String| Error::Input {
+            path: self.dir.join(USER_ENTITIES_FILE),
+            reason,
+        };
+        let user = crate::entities::user::UserEntities::parse(&text).map_err(invalid)?;
+        crate::entities::extract::EntityExtractor::new(user).map_err(invalid)
+    }
+
+    /// Keeps a user entity file with the index.
+    pub fn save_user_entities(&self, text: &str) -> Result<()> {
+        let path = self.dir.join(USER_ENTITIES_FILE);
+        std::fs::write(&path, text).map_err(|e| Error::io(path, e))
+    }
+}
+
 /// Classifies a Tantivy error met while opening: damage the user must repair.
 pub fn damaged(dir: &Path, error: tantivy::TantivyError) -> Error {
     Error::IndexDamaged {
@@ -129,6 +162,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "meta.json"
             || name == MANIFEST_FILE
+            || name == USER_ENTITIES_FILE
             || name == ".managed.json"
             || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|stem| stem.len() == 32);

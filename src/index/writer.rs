@@ -16,6 +16,8 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::document::{analyse, build_document, Origin};
 use super::state::{indexed_files, FileState};
 use super::store::{damaged, IndexStore};
+use crate::entities::extract::EntityExtractor;
+use crate::entities::user::UserEntities;
 use crate::error::{Error, Result};
 use crate::ingest::{read_source, walk, SourceFile};
 use crate::model::Failure;
@@ -40,6 +42,8 @@ pub struct IndexRequest {
     pub threads: usize,
     /// Set from another thread (Ctrl-C) to stop at the next batch boundary.
     pub cancel: Arc<AtomicBool>,
+    /// The text of a user entity file (`--entities`), to use from now on.
+    pub entities: Option<String>,
 }
 
 /// Progress reports from the pipeline; only the binary knows how to draw them.
@@ -116,7 +120,9 @@ pub fn run_index(
     let walked = walk(&request.roots);
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
-    let previous = if request.full {
+    let (extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
+    let rebuild = request.full || entities_changed;
+    let previous = if rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
@@ -134,6 +140,7 @@ pub fn run_index(
     let mut since_commit = 0u64;
     let files = &walked.files;
     let previous_ref = &previous;
+    let extractor = &extractor;
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = crossbeam_channel::bounded::<(usize, Outcome)>(64);
@@ -145,7 +152,8 @@ pub fn run_index(
                 if i >= files.len() || request.cancel.load(Ordering::Relaxed) {
                     break;
                 }
-                let outcome = process_file(store, &files[i], previous_ref.get(&files[i].key));
+                let outcome =
+                    process_file(store, extractor, &files[i], previous_ref.get(&files[i].key));
                 if sender.send((i, outcome)).is_err() {
                     break;
                 }
@@ -176,7 +184,10 @@ pub fn run_index(
         }
         Ok(())
     })?;
-    if summary.changed() || request.full {
+    if summary.changed() || rebuild {
+        if let Some(text) = &request.entities {
+            store.save_user_entities(text)?;
+        }
         writer.commit()?;
     }
     progress.finish();
@@ -233,7 +244,31 @@ fn remove_vanished(
     removed
 }
 
-fn process_file(store: &IndexStore, file: &SourceFile, previous: Option<&FileState>) -> Outcome {
+/// The extractor for this run: the shipped lists with the user's entity file (the one
+/// given now, else the one the index keeps). A new file means every article must be
+/// analysed again.
+fn entity_extractor(store: &IndexStore, given: Option<&str>) -> Result<(EntityExtractor, bool)> {
+    let kept = store.user_entities()?;
+    let Some(given) = given else {
+        return Ok((store.entity_extractor()?, false));
+    };
+    let invalid = |reason: String| Error::Input {
+        path: "--entities".into(),
+        reason,
+    };
+    let user = UserEntities::parse(given).map_err(invalid)?;
+    Ok((
+        EntityExtractor::new(user).map_err(invalid)?,
+        Some(given) != kept.as_deref(),
+    ))
+}
+
+fn process_file(
+    store: &IndexStore,
+    extractor: &EntityExtractor,
+    file: &SourceFile,
+    previous: Option<&FileState>,
+) -> Outcome {
     let read = match read_source(file) {
         Ok(read) => read,
         Err(reason) => return Outcome::Failed(reason),
@@ -258,7 +293,7 @@ fn process_file(store: &IndexStore, file: &SourceFile, previous: Option<&FileSta
                 &file.key,
                 read.hash,
                 file.mtime,
-                analyse(origin, article),
+                analyse(origin, article, extractor),
             )
         })
         .collect();

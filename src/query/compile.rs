@@ -16,8 +16,9 @@ use tantivy::Term;
 
 use super::ast::{DateField, Expr, Filter, NearLink, Operand, Scope};
 use super::ParseError;
-use crate::analysis::{fold_word, Analyzer};
+use crate::analysis::{entity_term, fold_word, Analyzer};
 use crate::dates;
+use crate::model::EntityKind;
 use crate::schema::Fields;
 
 /// How much more a title match weighs than a body match.
@@ -32,18 +33,40 @@ pub struct Compiled {
     pub warnings: Vec<String>,
 }
 
-/// Compiles queries against one index's fields and languages.
+/// Turns an entity name from a query into the canonical entities it means.
+pub trait EntityResolver {
+    /// The entities `name` names (of `kind`, or any kind); empty when none is known.
+    fn resolve(&self, kind: Option<EntityKind>, name: &str) -> Vec<(EntityKind, String)>;
+}
+
+/// A resolver that knows no entities.
+pub struct NoEntities;
+
+impl EntityResolver for NoEntities {
+    fn resolve(&self, _: Option<EntityKind>, _: &str) -> Vec<(EntityKind, String)> {
+        Vec::new()
+    }
+}
+
+/// Compiles queries against one index's fields, languages and entity names.
 pub struct Compiler<'a> {
     fields: &'a Fields,
     analyzers: Vec<Analyzer>,
     query_text: &'a str,
+    entities: &'a dyn EntityResolver,
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl<'a> Compiler<'a> {
     /// A compiler for an index whose articles are in `languages` (ISO 639-1 codes).
-    pub fn new(fields: &'a Fields, languages: &[String], query_text: &'a str) -> Compiler<'a> {
+    pub fn new(
+        fields: &'a Fields,
+        languages: &[String],
+        query_text: &'a str,
+        entities: &'a dyn EntityResolver,
+    ) -> Compiler<'a> {
         let mut analyzers: Vec<Analyzer> =
             languages.iter().map(|l| Analyzer::for_lang(l)).collect();
         if analyzers.is_empty() {
@@ -53,6 +76,8 @@ impl<'a> Compiler<'a> {
             fields,
             analyzers,
             query_text,
+            entities,
+            warnings: Default::default(),
         }
     }
 
@@ -62,7 +87,7 @@ impl<'a> Compiler<'a> {
         Ok(Compiled {
             query,
             ranked: expr.has_text(),
-            warnings: Vec::new(),
+            warnings: self.warnings.take(),
         })
     }
 
@@ -163,70 +188,90 @@ impl<'a> Compiler<'a> {
 
     /// `a near/N:b`: positions of single words differ by at most N+1, either order
     /// (DESIGN.md: a phrase with both terms at offset 0). Chains AND their links.
+    /// `a near/N:b`: positions differ by at most N+1, either order (DESIGN.md: a
+    /// phrase with both terms at offset 0). An operand that names an entity matches
+    /// every mention of it (its stacked token) as well as its own words. Chains AND
+    /// their links.
     fn near(&self, operands: &[Operand], links: &[NearLink]) -> Result<Box<dyn Query>, ParseError> {
         let mut clauses: Clauses = Vec::new();
         for (pair, link) in operands.windows(2).zip(links) {
-            let (left, right) = (&pair[0], &pair[1]);
-            let unsupported = |operand: &Operand, what: &str| {
-                ParseError::new(
-                    self.query_text,
-                    operand.span(),
-                    format!("{what} is not supported yet; use two single words"),
-                )
-            };
             if link.ordered {
-                return Err(unsupported(right, "before:"));
+                return Err(self.unsupported(&pair[1], "before:"));
             }
-            let (Operand::Word { text: a, .. }, Operand::Word { text: b, .. }) = (left, right)
-            else {
-                let odd = if matches!(left, Operand::Word { .. }) {
-                    right
-                } else {
-                    left
-                };
-                return Err(unsupported(odd, "near: next to a phrase, prefix or group"));
-            };
+            let (left, right) = (self.near_terms(&pair[0])?, self.near_terms(&pair[1])?);
             let body = self.fields.body;
-            let distance = link.distance;
-            let pairs = self.variants(|analyzer| (analyzer.terms(a), analyzer.terms(b)));
-            let per_language = pairs.iter().map(|(ta, tb)| -> Box<dyn Query> {
-                match (ta.as_slice(), tb.as_slice()) {
-                    ([x], [y]) if x == y => term_query(body, x),
-                    ([x], [y]) => Box::new(PhraseQuery::new_with_offset_and_slop(
-                        vec![
-                            (0, Term::from_field_text(body, x)),
-                            (0, Term::from_field_text(body, y)),
-                        ],
-                        distance + 1,
-                    )),
-                    _ => Box::new(EmptyQuery),
+            let mut alternatives: Clauses = Vec::new();
+            for a in &left {
+                for b in &right {
+                    let query: Box<dyn Query> = if a == b {
+                        term_query(body, a)
+                    } else {
+                        Box::new(PhraseQuery::new_with_offset_and_slop(
+                            vec![
+                                (0, Term::from_field_text(body, a)),
+                                (0, Term::from_field_text(body, b)),
+                            ],
+                            link.distance + 1,
+                        ))
+                    };
+                    alternatives.push((Occur::Should, query));
                 }
-            });
-            clauses.push((Occur::Must, any_of(per_language)));
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn unsupported(&self, operand: &Operand, what: &str) -> ParseError {
+        ParseError::new(
+            self.query_text,
+            operand.span(),
+            format!("{what} is not supported yet; use single words or names"),
+        )
+    }
+
+    /// The single terms an operand of near: stands for: its word in each language, and
+    /// the entity tokens of the entities it names.
+    fn near_terms(&self, operand: &Operand) -> Result<Vec<String>, ParseError> {
+        let Operand::Word { text, .. } = operand else {
+            return Err(self.unsupported(operand, "near: next to a phrase, prefix or group"));
+        };
+        let mut terms: Vec<String> = self
+            .entities
+            .resolve(None, text)
+            .into_iter()
+            .map(|(kind, name)| entity_term(kind, &name))
+            .collect();
+        for analysed in self.variants(|analyzer| analyzer.terms(text)) {
+            match analysed.as_slice() {
+                [one] if !terms.contains(one) => terms.push(one.clone()),
+                [_] => {}
+                _ if !terms.is_empty() => {} // "U.S.": the entity covers it
+                _ => return Err(self.unsupported(operand, "near: next to a word of several parts")),
+            }
+        }
+        Ok(terms)
     }
 
     fn filter(&self, filter: &Filter) -> Box<dyn Query> {
         let fields = self.fields;
         match filter {
             Filter::Entity { kind, name, .. } => {
-                let kinds: Vec<Field> = match kind {
-                    Some(crate::model::EntityKind::Person) => vec![fields.person],
-                    Some(crate::model::EntityKind::Place) => vec![fields.place],
-                    Some(crate::model::EntityKind::Org) => vec![fields.org],
-                    None => vec![fields.person, fields.place, fields.org],
-                };
-                let clauses: Clauses = kinds
+                let found = self.entities.resolve(*kind, name);
+                if found.is_empty() {
+                    let what = kind.map_or("entity", EntityKind::as_str);
+                    self.warnings.borrow_mut().push(format!("no {what} named \"{name}\" is known in this index; that filter matches nothing"));
+                    return Box::new(EmptyQuery);
+                }
+                let clauses: Clauses = found
                     .into_iter()
-                    .map(|f| {
-                        (
-                            Occur::Should,
-                            Box::new(TermQuery::new(
-                                Term::from_field_text(f, name),
-                                IndexRecordOption::Basic,
-                            )) as Box<dyn Query>,
-                        )
+                    .map(|(kind, name)| {
+                        let field = match kind {
+                            EntityKind::Person => fields.person,
+                            EntityKind::Place => fields.place,
+                            EntityKind::Org => fields.org,
+                        };
+                        (Occur::Should, exact(field, &name))
                     })
                     .collect();
                 Box::new(BooleanQuery::new(clauses))

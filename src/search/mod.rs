@@ -1,6 +1,7 @@
 //! Running a search: parse, compile, collect the top hits with a total count, then
 //! passages per hit. Returns data only; rendering is `output`'s job.
 
+pub mod entities;
 pub mod facets;
 pub mod passage;
 pub mod stats;
@@ -14,10 +15,11 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::dates;
+use crate::entities::extract::EntityExtractor;
 use crate::error::Result;
 use crate::index::IndexStore;
 use crate::model::EntityKind;
-use crate::query::compile::Compiler;
+use crate::query::compile::{Compiler, EntityResolver};
 use crate::query::{parse, Expr};
 use crate::schema::Fields;
 pub use facets::{FacetCollector, Facets};
@@ -105,7 +107,14 @@ pub fn search(
     let started = Instant::now();
     let expr = parse(&request.query)?;
     let languages = index_languages(searcher, &store.fields);
-    let compiled = Compiler::new(&store.fields, &languages, &request.query).compile(&expr)?;
+    let extractor = store.entity_extractor()?;
+    let resolver = entities::IndexEntities {
+        extractor: &extractor,
+        searcher,
+        fields: &store.fields,
+    };
+    let compiled =
+        Compiler::new(&store.fields, &languages, &request.query, &resolver).compile(&expr)?;
     let sort = match (request.sort, compiled.ranked) {
         (Sort::Relevance, false) => Sort::Newest,
         (sort, _) => sort,
@@ -153,7 +162,14 @@ pub fn search(
         .skip(request.offset)
         .take(request.limit)
         .map(|(_, mut hit, body)| {
-            add_passages(&mut hit, &body, &expr, request.snippets);
+            add_passages(
+                &mut hit,
+                &body,
+                &expr,
+                request.snippets,
+                &resolver,
+                &extractor,
+            );
             hit
         })
         .collect();
@@ -252,13 +268,30 @@ fn load_hit(
     Ok((hit, body))
 }
 
-/// Passages come from the stored body, re-analysed with the hit's language.
-fn add_passages(hit: &mut Hit, body: &str, expr: &Expr, k: usize) {
+/// Passages come from the stored body, re-analysed with the hit's language (and
+/// re-read for entity mentions when the query names an entity).
+fn add_passages(
+    hit: &mut Hit,
+    body: &str,
+    expr: &Expr,
+    k: usize,
+    resolver: &dyn EntityResolver,
+    extractor: &EntityExtractor,
+) {
     if k == 0 {
         return;
     }
     let analyzer = Analyzer::for_lang(&hit.lang);
     let tokens = analyzer.tokens(body);
-    let patterns = passage::patterns_for(expr, &analyzer);
-    hit.snippets = passage::select_passages(body, &tokens, &patterns, k);
+    let patterns = passage::patterns_for(expr, &analyzer, resolver);
+    let mentions = if passage::needs_mentions(&patterns) {
+        extractor.extract(body)
+    } else {
+        Vec::new()
+    };
+    let matched = passage::Body {
+        tokens: &tokens,
+        mentions: &mentions,
+    };
+    hit.snippets = passage::select_passages(body, &matched, &patterns, k);
 }

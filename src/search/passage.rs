@@ -9,7 +9,10 @@
 use serde::Serialize;
 
 use crate::analysis::{fold_word, Analyzer, Token};
+use crate::entities::extract::Mention;
+use crate::model::EntityKind;
 use crate::query::ast::{Expr, NearLink, Operand, Scope};
+use crate::query::compile::EntityResolver;
 
 /// The longest passage, in bytes of body text (about as many characters in English).
 pub const MAX_PASSAGE_BYTES: usize = 240;
@@ -42,6 +45,14 @@ pub enum Pattern {
         parts: Vec<Pattern>,
         links: Vec<NearLink>,
     },
+    /// Any mention of these entities, however written.
+    Entity(Vec<(EntityKind, String)>),
+}
+
+/// What patterns are matched against: the body's tokens and its entity mentions.
+pub struct Body<'a> {
+    pub tokens: &'a [Token],
+    pub mentions: &'a [Mention],
 }
 
 /// Where a pattern holds: the first and last token positions and the byte spans of the
@@ -55,18 +66,28 @@ pub struct Occurrence {
     pub gap: u32,
 }
 
-/// The positive body clauses of a query, analysed for one language.
-pub fn patterns_for(expr: &Expr, analyzer: &Analyzer) -> Vec<Pattern> {
+/// The positive body clauses of a query, analysed for one language; `entities` says
+/// which entities a near: operand names.
+pub fn patterns_for(
+    expr: &Expr,
+    analyzer: &Analyzer,
+    entities: &dyn EntityResolver,
+) -> Vec<Pattern> {
     let mut patterns = Vec::new();
-    collect_patterns(expr, analyzer, &mut patterns);
+    collect_patterns(expr, analyzer, entities, &mut patterns);
     patterns
 }
 
-fn collect_patterns(expr: &Expr, analyzer: &Analyzer, out: &mut Vec<Pattern>) {
+fn collect_patterns(
+    expr: &Expr,
+    analyzer: &Analyzer,
+    entities: &dyn EntityResolver,
+    out: &mut Vec<Pattern>,
+) {
     match expr {
         Expr::And(items) | Expr::Or(items) => items
             .iter()
-            .for_each(|e| collect_patterns(e, analyzer, out)),
+            .for_each(|e| collect_patterns(e, analyzer, entities, out)),
         Expr::Not(_)
         | Expr::Filter(_)
         | Expr::Text {
@@ -77,11 +98,33 @@ fn collect_patterns(expr: &Expr, analyzer: &Analyzer, out: &mut Vec<Pattern>) {
         Expr::Near { operands, links } => out.push(Pattern::Near {
             parts: operands
                 .iter()
-                .map(|o| operand_pattern(o, analyzer))
+                .map(|o| near_pattern(o, analyzer, entities))
                 .collect(),
             links: links.clone(),
         }),
     }
+}
+
+/// A near: operand: its words, or any mention of the entities it names.
+fn near_pattern(operand: &Operand, analyzer: &Analyzer, entities: &dyn EntityResolver) -> Pattern {
+    let text = operand_pattern(operand, analyzer);
+    let Operand::Word { text: word, .. } = operand else {
+        return text;
+    };
+    let named = entities.resolve(None, word);
+    if named.is_empty() {
+        return text;
+    }
+    Pattern::Any(vec![text, Pattern::Entity(named)])
+}
+
+/// Does any pattern need the body's entity mentions?
+pub fn needs_mentions(patterns: &[Pattern]) -> bool {
+    patterns.iter().any(|p| match p {
+        Pattern::Entity(_) => true,
+        Pattern::Any(inner) | Pattern::Near { parts: inner, .. } => needs_mentions(inner),
+        _ => false,
+    })
 }
 
 /// The pattern of one operand.
@@ -105,8 +148,9 @@ pub fn operand_pattern(operand: &Operand, analyzer: &Analyzer) -> Pattern {
     }
 }
 
-/// Every place a pattern holds in the tokens (token index == position).
-pub fn find(pattern: &Pattern, tokens: &[Token]) -> Vec<Occurrence> {
+/// Every place a pattern holds in the body (token index == position).
+pub fn find(pattern: &Pattern, body: &Body) -> Vec<Occurrence> {
+    let tokens = body.tokens;
     match pattern {
         Pattern::Terms { terms, slop } => find_sequence(terms, *slop, tokens),
         Pattern::Prefix(prefix) => tokens
@@ -116,13 +160,40 @@ pub fn find(pattern: &Pattern, tokens: &[Token]) -> Vec<Occurrence> {
             .map(single)
             .collect(),
         Pattern::Any(patterns) => {
-            let mut all: Vec<Occurrence> = patterns.iter().flat_map(|p| find(p, tokens)).collect();
-            all.sort_by_key(|o| (o.first, o.last));
-            all.dedup();
+            let mut all: Vec<Occurrence> = patterns.iter().flat_map(|p| find(p, body)).collect();
+            all.sort_by_key(|o| (o.first, o.last, o.spans.len()));
+            // A word inside a mention of the same entity is the same match.
+            all.dedup_by(|later, earlier| {
+                later.first >= earlier.first && later.last <= earlier.last
+            });
             all
         }
-        Pattern::Near { parts, links } => find_near(parts, links, tokens),
+        Pattern::Near { parts, links } => find_near(parts, links, body),
+        Pattern::Entity(names) => body
+            .mentions
+            .iter()
+            .filter(|m| {
+                names
+                    .iter()
+                    .any(|(kind, name)| *kind == m.kind && *name == m.name)
+            })
+            .filter_map(|m| mention_occurrence(m, tokens))
+            .collect(),
     }
+}
+
+/// The token positions a mention covers, with the mention as one highlight.
+fn mention_occurrence(mention: &Mention, tokens: &[Token]) -> Option<Occurrence> {
+    let first = tokens.partition_point(|t| t.end <= mention.start);
+    let last = tokens
+        .partition_point(|t| t.start < mention.end)
+        .checked_sub(1)?;
+    (first <= last && first < tokens.len()).then(|| Occurrence {
+        first: first as u32,
+        last: last as u32,
+        spans: vec![(mention.start, mention.end)],
+        gap: 0,
+    })
 }
 
 fn single(token: &Token) -> Occurrence {
@@ -192,16 +263,16 @@ fn words_between(a: &Occurrence, b: &Occurrence) -> Option<(u32, bool)> {
 
 /// Chains: each partial chain remembers its last element, so every link is measured
 /// between neighbours, from the nearer edges of multi-word matches.
-fn find_near(parts: &[Pattern], links: &[NearLink], tokens: &[Token]) -> Vec<Occurrence> {
+fn find_near(parts: &[Pattern], links: &[NearLink], body: &Body) -> Vec<Occurrence> {
     let Some(first) = parts.first() else {
         return Vec::new();
     };
-    let mut chains: Vec<(Occurrence, Occurrence)> = find(first, tokens)
+    let mut chains: Vec<(Occurrence, Occurrence)> = find(first, body)
         .into_iter()
         .map(|o| (o.clone(), o))
         .collect();
     for (part, link) in parts[1..].iter().zip(links) {
-        let next = find(part, tokens);
+        let next = find(part, body);
         let mut extended = Vec::new();
         for (whole, last) in &chains {
             for occurrence in &next {
@@ -283,16 +354,11 @@ struct Candidate {
 }
 
 /// Selects up to `k` passages of `body` for the query's patterns.
-pub fn select_passages(
-    body: &str,
-    tokens: &[Token],
-    patterns: &[Pattern],
-    k: usize,
-) -> Vec<Passage> {
+pub fn select_passages(body: &str, matched: &Body, patterns: &[Pattern], k: usize) -> Vec<Passage> {
     if k == 0 || body.is_empty() {
         return Vec::new();
     }
-    let occurrences: Vec<Vec<Occurrence>> = patterns.iter().map(|p| find(p, tokens)).collect();
+    let occurrences: Vec<Vec<Occurrence>> = patterns.iter().map(|p| find(p, matched)).collect();
     let sentences = sentences(body);
     let mut candidates = Vec::new();
     for clause in &occurrences {
@@ -506,7 +572,38 @@ mod tests {
         let analyzer = Analyzer::for_lang("en");
         let expr = parse(query).unwrap();
         let tokens = analyzer.tokens(body);
-        select_passages(body, &tokens, &patterns_for(&expr, &analyzer), k)
+        let mentions = crate::entities::extract::EntityExtractor::shipped().extract(body);
+        let patterns = patterns_for(&expr, &analyzer, &Listed);
+        select_passages(
+            body,
+            &Body {
+                tokens: &tokens,
+                mentions: &mentions,
+            },
+            &patterns,
+            k,
+        )
+    }
+
+    /// Resolves names through the shipped lists only.
+    struct Listed;
+
+    impl EntityResolver for Listed {
+        fn resolve(&self, _: Option<EntityKind>, name: &str) -> Vec<(EntityKind, String)> {
+            let gazetteer = crate::entities::gazetteer::Gazetteer::shipped();
+            gazetteer
+                .lookup(name)
+                .map(|(e, _)| vec![(e.kind, e.name.clone())])
+                .unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn near_an_entity_counts_every_mention_and_highlights_it() {
+        let body = "Officials spoke. Belarusian troops crossed the river. The weather was fine.";
+        let found = passages(body, "troops near/1:Belarus", 1);
+        assert_eq!(found.len(), 1);
+        assert_eq!(highlighted(&found[0]), vec!["Belarusian", "troops"]);
     }
 
     fn highlighted(p: &Passage) -> Vec<&str> {
@@ -528,7 +625,11 @@ mod tests {
         let found = passages(body, "troops near/2:Belarus", 1);
         assert_eq!(found.len(), 1);
         assert!(found[0].text.starts_with("Later"), "{:?}", found[0]);
-        assert_eq!(highlighted(&found[0]), vec!["troops", "Belarus"]);
+        // "Belarusian" is a mention of Belarus too: both windows hold.
+        assert_eq!(
+            highlighted(&found[0]),
+            vec!["Belarusian", "troops", "Belarus"]
+        );
     }
 
     #[test]

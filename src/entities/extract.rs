@@ -1,0 +1,442 @@
+//! From text to resolved mentions: the tagger finds name spans, the gazetteer turns
+//! each into a canonical entity (or the span's own words, for names it does not list),
+//! demonyms become mentions of their place, titles are dropped, and a surname alone
+//! takes the full name used elsewhere in the article.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+use super::gazetteer::{alias_key, Form, Gazetteer};
+use super::lexicon::Lexicon;
+use super::tagger::{spans, Sentence, Tagger};
+use super::tokens::{sentences, Span};
+use super::user::UserEntities;
+use crate::model::EntityKind;
+
+const TAGGER_MODEL: &[u8] = include_bytes!("../../index-schema/ner/tagger.bin.gz");
+
+/// The shipped tagger, loaded once.
+pub fn shipped_tagger() -> &'static Tagger {
+    static TAGGER: LazyLock<Tagger> = LazyLock::new(|| {
+        Tagger::read(TAGGER_MODEL).unwrap_or_else(|e| panic!("index-schema/ner/tagger.bin.gz: {e}"))
+    });
+    &TAGGER
+}
+
+/// One mention of an entity in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub kind: EntityKind,
+    /// The entity's canonical name.
+    pub name: String,
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    /// A name, or a demonym of a place.
+    pub form: Form,
+}
+
+/// Finds and resolves entity mentions.
+pub struct EntityExtractor {
+    gazetteer: Gazetteer,
+    user: UserEntities,
+    tagger: &'static Tagger,
+}
+
+impl EntityExtractor {
+    /// The shipped lists and model, with a user's entity file applied.
+    pub fn new(user: UserEntities) -> Result<EntityExtractor, String> {
+        let mut gazetteer = Gazetteer::shipped().clone();
+        user.apply_to(&mut gazetteer)?;
+        Ok(EntityExtractor {
+            gazetteer,
+            user,
+            tagger: shipped_tagger(),
+        })
+    }
+
+    /// The shipped lists and model only.
+    pub fn shipped() -> &'static EntityExtractor {
+        static SHIPPED: LazyLock<EntityExtractor> = LazyLock::new(|| EntityExtractor {
+            gazetteer: Gazetteer::shipped().clone(),
+            user: UserEntities::default(),
+            tagger: shipped_tagger(),
+        });
+        &SHIPPED
+    }
+
+    /// The alias table in force (shipped lists plus the user's file).
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The user's renames, merges and drops.
+    pub fn user(&self) -> &UserEntities {
+        &self.user
+    }
+
+    /// Every mention in `text`, in order.
+    pub fn extract(&self, text: &str) -> Vec<Mention> {
+        let lexicon = Lexicon::new(&self.gazetteer);
+        let mut mentions = Vec::new();
+        for sentence_tokens in sentences(text) {
+            let words: Vec<&str> = sentence_tokens
+                .iter()
+                .map(|t| &text[t.start..t.end])
+                .collect();
+            let sentence = Sentence::new(words.clone(), &lexicon);
+            let tagged = spans(&self.tagger.tag(&sentence));
+            let mut covered = vec![false; sentence_tokens.len()];
+            for &(first, last, kind) in &tagged {
+                covered[first..last].iter_mut().for_each(|c| *c = true);
+                self.resolve_span(text, &sentence_tokens[first..last], kind, &mut mentions);
+            }
+            self.listed_names(text, &sentence_tokens, &covered, &mut mentions);
+        }
+        mentions.sort_by_key(|m| m.start);
+        link_surnames(text, &mut mentions);
+        self.user.apply_to_mentions(&mut mentions);
+        mentions
+    }
+
+    fn resolve_span(&self, text: &str, tokens: &[Span], tag: &str, out: &mut Vec<Mention>) {
+        let mut tokens = tokens;
+        while tokens.len() > 1
+            && self
+                .gazetteer
+                .is_title(&text[tokens[0].start..tokens[0].end])
+        {
+            tokens = &tokens[1..];
+        }
+        let (start, end) = (tokens[0].start, tokens[tokens.len() - 1].end);
+        let surface = &text[start..end];
+        let tagged_kind = match tag {
+            "PER" => Some(EntityKind::Person),
+            "LOC" => Some(EntityKind::Place),
+            "ORG" => Some(EntityKind::Org),
+            _ => None,
+        };
+        match (self.gazetteer.lookup(surface), tagged_kind) {
+            (Some((entry, form)), Some(EntityKind::Person))
+                if entry.kind != EntityKind::Person && form == Form::Name =>
+            {
+                // "Jordan" the person: the tagger's reading of the sentence wins.
+                let _ = entry;
+                out.push(Mention {
+                    kind: EntityKind::Person,
+                    name: tidy(surface),
+                    start,
+                    end,
+                    form,
+                });
+            }
+            // A listed place the tagger reads as an organisation is one here ("Leeds" the
+            // club, "Ukraine" the team); listed people and organisations are specific.
+            (Some((entry, form)), Some(kind))
+                if entry.kind == EntityKind::Place
+                    && kind != EntityKind::Place
+                    && form == Form::Name =>
+            {
+                out.push(Mention {
+                    kind,
+                    name: tidy(surface),
+                    start,
+                    end,
+                    form,
+                })
+            }
+            (Some((entry, form)), Some(_)) => out.push(Mention {
+                kind: entry.kind,
+                name: entry.name.clone(),
+                start,
+                end,
+                form,
+            }),
+            (Some((entry, form)), None)
+                if form == Form::Demonym || entry.kind == EntityKind::Place =>
+            {
+                out.push(Mention {
+                    kind: entry.kind,
+                    name: entry.name.clone(),
+                    start,
+                    end,
+                    form,
+                })
+            }
+            (None, Some(kind)) => out.push(Mention {
+                kind,
+                name: tidy(surface),
+                start,
+                end,
+                form: Form::Name,
+            }),
+            (_, None) => self.demonym_parts(surface, start, out),
+        }
+    }
+
+    /// Listed names and demonyms the tagger passed over (often at the start of a
+    /// sentence): the longest alias starting at each capitalised word not in a span.
+    fn listed_names(&self, text: &str, tokens: &[Span], covered: &[bool], out: &mut Vec<Mention>) {
+        let longest = self.gazetteer.longest_alias_words.max(1);
+        let mut i = 0;
+        while i < tokens.len() {
+            let word = &text[tokens[i].start..tokens[i].end];
+            if covered[i] || !word.chars().next().is_some_and(char::is_uppercase) {
+                i += 1;
+                continue;
+            }
+            let mut matched = None;
+            let mut key = String::new();
+            for end in i..tokens.len().min(i + longest) {
+                if covered[end] {
+                    break;
+                }
+                if end > i {
+                    key.push(' ');
+                }
+                key.push_str(&alias_key(&text[tokens[end].start..tokens[end].end]));
+                if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
+                    matched = Some((end, entry, form));
+                }
+            }
+            match matched {
+                Some((end, entry, form)) => {
+                    let (start, stop) = (tokens[i].start, tokens[end].end);
+                    out.push(Mention {
+                        kind: entry.kind,
+                        name: entry.name.clone(),
+                        start,
+                        end: stop,
+                        form,
+                    });
+                    i = end + 1;
+                }
+                None => {
+                    if word.contains('-') {
+                        self.demonym_parts(word, tokens[i].start, out);
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// "Russian-backed", "pro-Western": a demonym inside a hyphenated word.
+    fn demonym_parts(&self, surface: &str, start: usize, out: &mut Vec<Mention>) {
+        let mut offset = 0;
+        for part in surface.split('-') {
+            if let Some((entry, Form::Demonym)) = self.gazetteer.lookup(part) {
+                let begin = start + offset;
+                out.push(Mention {
+                    kind: entry.kind,
+                    name: entry.name.clone(),
+                    start: begin,
+                    end: begin + part.len(),
+                    form: Form::Demonym,
+                });
+            }
+            offset += part.len() + 1;
+        }
+    }
+}
+
+/// A name as written, without a possessive and with single spaces.
+fn tidy(surface: &str) -> String {
+    let words: Vec<&str> = surface.split_whitespace().collect();
+    let joined = words.join(" ");
+    let joined = joined
+        .strip_suffix("'s")
+        .or(joined.strip_suffix("’s"))
+        .unwrap_or(&joined)
+        .to_string();
+    match joined.strip_prefix("the ").or(joined.strip_prefix("The ")) {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => joined,
+    }
+}
+
+/// A person named by one word takes the full name of another mention in the same
+/// article that ends with that word ("Kuleba" after "Dmytro Kuleba"); a capitalised word
+/// outside any mention that is such a surname becomes a mention too.
+fn link_surnames(text: &str, mentions: &mut Vec<Mention>) {
+    let mut full_names: HashMap<String, String> = HashMap::new();
+    for mention in mentions.iter().filter(|m| m.kind == EntityKind::Person) {
+        let words: Vec<&str> = mention.name.split(' ').collect();
+        if words.len() > 1 {
+            let surname = alias_key(words[words.len() - 1]);
+            full_names
+                .entry(surname)
+                .or_insert_with(|| mention.name.clone());
+        }
+    }
+    if full_names.is_empty() {
+        return;
+    }
+    for mention in mentions
+        .iter_mut()
+        .filter(|m| m.kind == EntityKind::Person && !m.name.contains(' '))
+    {
+        if let Some(full) = full_names.get(&alias_key(&mention.name)) {
+            mention.name = full.clone();
+        }
+    }
+    let mut found = Vec::new();
+    for (start, end) in crate::analysis::WordSpans::new(text) {
+        let word = &text[start..end];
+        let word = word
+            .strip_suffix("'s")
+            .or(word.strip_suffix("’s"))
+            .unwrap_or(word);
+        let end = start + word.len();
+        if !word.chars().next().is_some_and(char::is_uppercase)
+            || mentions.iter().any(|m| m.start < end && start < m.end)
+        {
+            continue;
+        }
+        if let Some(full) = full_names.get(&alias_key(word)) {
+            found.push(Mention {
+                kind: EntityKind::Person,
+                name: full.clone(),
+                start,
+                end,
+                form: Form::Name,
+            });
+        }
+    }
+    if !found.is_empty() {
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, &'static str, String)> {
+        EntityExtractor::shipped()
+            .extract(text)
+            .into_iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.kind.as_str(), m.name))
+            .collect()
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|f| f.2).collect()
+    }
+
+    #[test]
+    fn one_person_under_many_names() {
+        let text = "Russian President Vladimir Putin met aides. Mr Putin said little. Putin's aides left. President Putin returned.";
+        for (surface, kind, name) in found(text) {
+            if kind == "person" {
+                assert_eq!(name, "Vladimir Putin", "{surface}");
+            }
+        }
+        assert!(
+            names(text)
+                .iter()
+                .filter(|n| *n == "Vladimir Putin")
+                .count()
+                >= 4,
+            "{:?}",
+            found(text)
+        );
+    }
+
+    #[test]
+    fn spellings_resolve_to_one_entity() {
+        assert!(
+            names("Ukrainian President Volodymyr Zelenskyy spoke in Kiev.")
+                .contains(&"Volodymyr Zelensky".to_string())
+        );
+        assert!(
+            names("Zelensky spoke to reporters in Kyiv on Monday.").contains(&"Kyiv".to_string())
+        );
+        assert!(
+            names("Talks in Kiev resumed on Monday, officials said.").contains(&"Kyiv".to_string())
+        );
+        let lavrov = names("Foreign Minister Sergey Lavrov met his counterpart.");
+        assert!(lavrov.contains(&"Sergei Lavrov".to_string()), "{lavrov:?}");
+    }
+
+    #[test]
+    fn surname_takes_the_full_name_from_earlier() {
+        let text = "Foreign minister Dmytro Kuleba spoke on Monday. Later, Kuleba said the talks had failed.";
+        let people: Vec<String> = found(text)
+            .into_iter()
+            .filter(|f| f.1 == "person")
+            .map(|f| f.2)
+            .collect();
+        assert_eq!(people, vec!["Dmytro Kuleba", "Dmytro Kuleba"]);
+        let unknown = "Minister Tomas Reiner spoke. Reiner then left the hall.";
+        let people: Vec<String> = found(unknown)
+            .into_iter()
+            .filter(|f| f.1 == "person")
+            .map(|f| f.2)
+            .collect();
+        assert_eq!(people, vec!["Tomas Reiner", "Tomas Reiner"]);
+    }
+
+    #[test]
+    fn demonyms_are_mentions_of_their_place() {
+        let text = "Belarusian troops joined Russian forces near the border.";
+        let places: Vec<(String, String)> = found(text)
+            .into_iter()
+            .filter(|f| f.1 == "place")
+            .map(|f| (f.0, f.2))
+            .collect();
+        assert!(
+            places.contains(&("Belarusian".to_string(), "Belarus".to_string())),
+            "{places:?}"
+        );
+        assert!(
+            places.contains(&("Russian".to_string(), "Russia".to_string())),
+            "{places:?}"
+        );
+        let hyphen = found("Russian-backed separatists attacked.");
+        assert!(
+            hyphen.iter().any(|f| f.0 == "Russian" && f.2 == "Russia"),
+            "{hyphen:?}"
+        );
+    }
+
+    #[test]
+    fn organisations_with_acronyms() {
+        let text = "NATO and the European Union met at the White House, while the Kremlin and the Pentagon said nothing. The EU and UN agreed.";
+        let orgs: Vec<String> = found(text)
+            .into_iter()
+            .filter(|f| f.1 == "org")
+            .map(|f| f.2)
+            .collect();
+        for expected in [
+            "NATO",
+            "European Union",
+            "White House",
+            "Kremlin",
+            "Pentagon",
+            "United Nations",
+        ] {
+            assert!(
+                orgs.contains(&expected.to_string()),
+                "{expected} missing from {orgs:?}"
+            );
+        }
+        assert_eq!(
+            orgs.iter().filter(|o| *o == "European Union").count(),
+            2,
+            "{orgs:?}"
+        );
+    }
+
+    #[test]
+    fn mention_spans_point_into_the_text() {
+        let text = "In Kyiv, Ukraine's leaders met.";
+        for mention in EntityExtractor::shipped().extract(text) {
+            assert!(text.is_char_boundary(mention.start) && text.is_char_boundary(mention.end));
+            assert!(!text[mention.start..mention.end].ends_with("'s"));
+        }
+    }
+}

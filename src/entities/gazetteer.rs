@@ -1,0 +1,258 @@
+//! The entity lists in `index-schema/entities/`: places (generated from GeoNames and
+//! countryinfo), organisations, people and titles (written for dossier), merged into
+//! one alias table. Every alias names one entity: a conflict is an error, caught by
+//! the data test, never a silent choice.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crate::model::EntityKind;
+
+const PLACES: &str = include_str!("../../index-schema/entities/places.tsv");
+const ORGS: &str = include_str!("../../index-schema/entities/orgs.tsv");
+const PEOPLE: &str = include_str!("../../index-schema/entities/people.tsv");
+const TITLES: &str = include_str!("../../index-schema/entities/titles.txt");
+
+/// How a surface form names its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// The canonical name or another name of the entity.
+    Name,
+    /// An adjective or demonym of a place ("Belarusian").
+    Demonym,
+}
+
+/// One entity of the lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+/// The merged alias table.
+#[derive(Debug, Default, Clone)]
+pub struct Gazetteer {
+    pub entries: Vec<Entry>,
+    aliases: HashMap<String, (u32, Form)>,
+    titles: HashSet<String>,
+    /// The most words any alias has.
+    pub longest_alias_words: usize,
+}
+
+/// Normalises a name for lookup: lower case, no dots, straight apostrophes, single
+/// spaces, no leading "the". "U.S." and "US" meet; so do "The Kremlin" and "Kremlin".
+pub fn alias_key(surface: &str) -> String {
+    let lowered: String = surface
+        .chars()
+        .filter(|c| *c != '.')
+        .map(|c| if c == '’' { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words: Vec<&str> = lowered.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&"the") if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+impl Gazetteer {
+    /// The shipped lists.
+    pub fn shipped() -> &'static Gazetteer {
+        static SHIPPED: LazyLock<Gazetteer> = LazyLock::new(|| {
+            Gazetteer::parse(PLACES, ORGS, PEOPLE, TITLES)
+                .unwrap_or_else(|e| panic!("index-schema/entities: {e}"))
+        });
+        &SHIPPED
+    }
+
+    /// Parses the four lists; an alias claimed by two entities is an error.
+    pub fn parse(
+        places: &str,
+        orgs: &str,
+        people: &str,
+        titles: &str,
+    ) -> Result<Gazetteer, String> {
+        let mut gazetteer = Gazetteer::default();
+        for (line, cells) in rows(places) {
+            let [name, _kind, _country, aliases, demonyms] = cells_of::<5>(&cells);
+            let id = gazetteer.add_entry(EntityKind::Place, name);
+            gazetteer
+                .add_names(id, name, aliases, Form::Name)
+                .map_err(|e| format!("places.tsv line {line}: {e}"))?;
+            gazetteer
+                .add_names(id, "", demonyms, Form::Demonym)
+                .map_err(|e| format!("places.tsv line {line}: {e}"))?;
+        }
+        for (file, text, kind) in [
+            ("orgs.tsv", orgs, EntityKind::Org),
+            ("people.tsv", people, EntityKind::Person),
+        ] {
+            for (line, cells) in rows(text) {
+                let [name, aliases] = cells_of::<2>(&cells);
+                let id = gazetteer.add_entry(kind, name);
+                gazetteer
+                    .add_names(id, name, aliases, Form::Name)
+                    .map_err(|e| format!("{file} line {line}: {e}"))?;
+            }
+        }
+        gazetteer.titles = titles
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(alias_key)
+            .collect();
+        Ok(gazetteer)
+    }
+
+    fn add_entry(&mut self, kind: EntityKind, name: &str) -> u32 {
+        self.entries.push(Entry {
+            kind,
+            name: name.to_string(),
+        });
+        self.entries.len() as u32 - 1
+    }
+
+    fn add_names(&mut self, id: u32, name: &str, aliases: &str, form: Form) -> Result<(), String> {
+        let names = std::iter::once(name)
+            .chain(aliases.split('|'))
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
+        for alias in names {
+            self.add_alias(id, alias, form)?;
+        }
+        Ok(())
+    }
+
+    /// Adds one alias; it must not name another entity already.
+    pub fn add_alias(&mut self, id: u32, alias: &str, form: Form) -> Result<(), String> {
+        let key = alias_key(alias);
+        if key.is_empty() {
+            return Ok(());
+        }
+        if let Some(&(other, _)) = self.aliases.get(&key) {
+            if other != id {
+                let (a, b) = (&self.entries[other as usize], &self.entries[id as usize]);
+                return Err(format!(
+                    "\"{alias}\" names both {} ({}) and {} ({})",
+                    a.name,
+                    a.kind.as_str(),
+                    b.name,
+                    b.kind.as_str()
+                ));
+            }
+            return Ok(());
+        }
+        self.longest_alias_words = self.longest_alias_words.max(key.split(' ').count());
+        self.aliases.insert(key, (id, form));
+        Ok(())
+    }
+
+    /// Removes an alias (the user entity file can drop one).
+    pub fn remove_alias(&mut self, alias: &str) -> bool {
+        self.aliases.remove(&alias_key(alias)).is_some()
+    }
+
+    /// The entity a surface form names, and how.
+    pub fn lookup(&self, surface: &str) -> Option<(&Entry, Form)> {
+        self.lookup_key(&alias_key(surface))
+    }
+
+    /// Like [`Gazetteer::lookup`] for an already normalised key.
+    pub fn lookup_key(&self, key: &str) -> Option<(&Entry, Form)> {
+        self.aliases
+            .get(key)
+            .map(|&(id, form)| (&self.entries[id as usize], form))
+    }
+
+    /// The id of the entity with this canonical name and kind.
+    pub fn find(&self, kind: EntityKind, name: &str) -> Option<u32> {
+        self.entries
+            .iter()
+            .position(|e| e.kind == kind && e.name == name)
+            .map(|i| i as u32)
+    }
+
+    /// Is this word (or phrase) a title or honorific ("President", "Mr")?
+    pub fn is_title(&self, words: &str) -> bool {
+        self.titles.contains(&alias_key(words))
+    }
+
+    /// Every alias with its entity (for validation and listing).
+    pub fn aliases(&self) -> impl Iterator<Item = (&str, &Entry, Form)> {
+        self.aliases
+            .iter()
+            .map(|(k, &(id, form))| (k.as_str(), &self.entries[id as usize], form))
+    }
+}
+
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| (i + 1, l.split('\t').collect()))
+}
+
+fn cells_of<'a, const N: usize>(cells: &[&'a str]) -> [&'a str; N] {
+    std::array::from_fn(|i| cells.get(i).copied().unwrap_or("").trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_lists_load_without_conflicts() {
+        // `shipped()` panics on a conflict; parse again to see the message as an error.
+        let parsed = Gazetteer::parse(PLACES, ORGS, PEOPLE, TITLES);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+    }
+
+    #[test]
+    fn every_entry_has_a_name_and_every_alias_one_entity() {
+        let gazetteer = Gazetteer::shipped();
+        let mut names = HashSet::new();
+        for entry in &gazetteer.entries {
+            assert!(!entry.name.trim().is_empty());
+            assert!(
+                names.insert((entry.kind, entry.name.clone())),
+                "{} listed twice",
+                entry.name
+            );
+        }
+        for (alias, entry, _) in gazetteer.aliases() {
+            assert!(!alias.is_empty(), "empty alias for {}", entry.name);
+            assert_eq!(alias, alias_key(alias), "alias {alias} is not normalised");
+        }
+    }
+
+    #[test]
+    fn the_issue_aliases_resolve() {
+        let g = Gazetteer::shipped();
+        let name = |s: &str| g.lookup(s).map(|(e, _)| e.name.clone());
+        assert_eq!(name("Kiev"), Some("Kyiv".into()));
+        assert_eq!(name("Lugansk"), Some("Luhansk".into()));
+        for us in ["US", "U.S.", "United States", "America"] {
+            assert_eq!(name(us), Some("United States".into()), "{us}");
+        }
+        for z in ["Zelensky", "Zelenskyy", "Volodymyr Zelensky"] {
+            assert_eq!(name(z), Some("Volodymyr Zelensky".into()));
+        }
+        assert_eq!(name("Sergey Lavrov"), name("Sergei Lavrov"));
+        assert_eq!(name("EU"), Some("European Union".into()));
+        assert_eq!(name("the Kremlin"), Some("Kremlin".into()));
+        assert_eq!(
+            g.lookup("Belarusian").map(|(e, f)| (e.name.as_str(), f)),
+            Some(("Belarus", Form::Demonym))
+        );
+        assert!(g.is_title("President") && g.is_title("Mr."));
+    }
+
+    #[test]
+    fn a_conflicting_alias_is_an_error() {
+        let error =
+            Gazetteer::parse("Georgia\tcountry\tGE\t\t\n", "Georgia\t\n", "", "").unwrap_err();
+        assert!(error.contains("names both"), "{error}");
+    }
+}

@@ -1,0 +1,408 @@
+//! A compact named-entity tagger: an averaged perceptron over hashed features, decoding
+//! greedily left to right with the two previous tags as features (IOB2 tags for PER,
+//! LOC, ORG and MISC). Trained in the repository on CoNLL-2003 eng.train by
+//! `index-schema/generators/train_tagger.rs`; the weights ship in `index-schema/ner/`.
+//!
+//! Only tokens that could begin or continue a name are scored: tokens with a capital
+//! letter, and a few lower-case connectors ("of", "de") right after a name. Everything
+//! else is `O` without computing features, which keeps extraction cheap on news prose.
+
+use std::hash::{Hash, Hasher};
+use std::io::{Read, Write};
+
+use rustc_hash::FxHasher;
+
+use super::lexicon::Lexicon;
+
+/// The tags, in model order.
+pub const TAGS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC",
+];
+
+/// Hash buckets per tag: features collide rarely at this size and the model stays small.
+pub const BUCKETS: usize = 1 << 18;
+
+const MAGIC: &[u8; 8] = b"DSNER001";
+
+/// Lower-case words that may continue a name ("Bank of England", "Charles de Gaulle").
+const CONNECTORS: &[&str] = &[
+    "of", "de", "du", "da", "der", "den", "van", "von", "al", "bin", "la", "le", "and", "&", "for",
+    "the", "y", "di",
+];
+
+/// A trained tagger.
+pub struct Tagger {
+    weights: Vec<f32>,
+}
+
+/// One sentence prepared for tagging: words and what features need of them.
+pub struct Sentence<'a> {
+    words: Vec<&'a str>,
+    lower: Vec<String>,
+    shapes: Vec<String>,
+    gazetteer: Vec<Vec<String>>,
+    all_caps: bool,
+}
+
+impl<'a> Sentence<'a> {
+    /// Prepares the words of one sentence.
+    pub fn new(words: Vec<&'a str>, lexicon: &Lexicon) -> Sentence<'a> {
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let shapes = words.iter().map(|w| shape(w)).collect();
+        let letters: Vec<char> = words
+            .iter()
+            .flat_map(|w| w.chars())
+            .filter(|c| c.is_alphabetic())
+            .collect();
+        let all_caps = letters.len() > 8
+            && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 9;
+        let gazetteer = lexicon.marks(&words, &lower);
+        Sentence {
+            words,
+            lower,
+            shapes,
+            gazetteer,
+            all_caps,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Could this token be part of a name, given the previous tag?
+    fn is_candidate(&self, i: usize, previous: u8) -> bool {
+        let word = self.words[i];
+        word.chars().any(char::is_uppercase)
+            || (previous != 0 && CONNECTORS.contains(&self.lower[i].as_str()))
+            || !self.gazetteer[i].is_empty()
+    }
+}
+
+/// Hashes feature parts into a bucket.
+fn bucket(template: u8, parts: &[&str]) -> u32 {
+    let mut hasher = FxHasher::default();
+    template.hash(&mut hasher);
+    for part in parts {
+        part.hash(&mut hasher);
+    }
+    (hasher.finish() % BUCKETS as u64) as u32
+}
+
+/// "Putin" -> "Xx", "U.S." -> "X.X.", "1996-08-22" -> "d-d-d", "McDonald" -> "XxXx".
+fn shape(word: &str) -> String {
+    let mut out = String::new();
+    let mut last = ' ';
+    for c in word.chars() {
+        let class = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if class != last {
+            out.push(class);
+        }
+        last = class;
+    }
+    out
+}
+
+/// The feature buckets of token `i` given the two previous tags.
+fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, out: &mut Vec<u32>) {
+    out.clear();
+    let word = |k: isize| -> &str {
+        let j = i as isize + k;
+        if j < 0 {
+            "<s>"
+        } else if j as usize >= s.len() {
+            "</s>"
+        } else {
+            &s.lower[j as usize]
+        }
+    };
+    let shape_at = |k: isize| -> &str {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= s.len() {
+            "_"
+        } else {
+            &s.shapes[j as usize]
+        }
+    };
+    let w = &s.lower[i];
+    let chars: Vec<char> = w.chars().collect();
+    let prefix = |n: usize| chars.iter().take(n).collect::<String>();
+    let suffix = |n: usize| {
+        chars[chars.len().saturating_sub(n)..]
+            .iter()
+            .collect::<String>()
+    };
+    let (p, pp) = (TAGS[previous as usize], TAGS[before_previous as usize]);
+    out.push(bucket(0, &[]));
+    out.push(bucket(1, &[w]));
+    out.push(bucket(2, &[word(-1)]));
+    out.push(bucket(3, &[word(1)]));
+    out.push(bucket(4, &[word(-2)]));
+    out.push(bucket(5, &[word(2)]));
+    out.push(bucket(6, &[shape_at(0)]));
+    out.push(bucket(7, &[shape_at(-1), shape_at(0)]));
+    out.push(bucket(8, &[shape_at(0), shape_at(1)]));
+    out.push(bucket(9, &[&prefix(3)]));
+    out.push(bucket(10, &[&suffix(2)]));
+    out.push(bucket(11, &[&suffix(3)]));
+    out.push(bucket(12, &[&suffix(4)]));
+    out.push(bucket(13, &[p]));
+    out.push(bucket(14, &[pp, p]));
+    out.push(bucket(15, &[p, w]));
+    out.push(bucket(16, &[word(-1), w]));
+    out.push(bucket(17, &[w, word(1)]));
+    out.push(bucket(
+        18,
+        &[if i == 0 { "first" } else { "later" }, shape_at(0)],
+    ));
+    out.push(bucket(19, &[if s.all_caps { "caps" } else { "mixed" }, w]));
+    out.push(bucket(20, &[&prefix(2)]));
+    out.push(bucket(21, &[p, shape_at(0), word(1)]));
+    for mark in &s.gazetteer[i] {
+        out.push(bucket(22, &[mark]));
+        out.push(bucket(23, &[mark, p]));
+    }
+    if i > 0 {
+        for mark in &s.gazetteer[i - 1] {
+            out.push(bucket(24, &[mark]));
+        }
+    }
+}
+
+impl Tagger {
+    /// Loads weights written by [`Tagger::write`].
+    pub fn read(compressed: &[u8]) -> Result<Tagger, String> {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(compressed)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("tagger model: {e}"))?;
+        let header = MAGIC.len() + 4;
+        if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
+            return Err("tagger model: not a dossier tagger model".to_string());
+        }
+        let scale = f32::from_le_bytes(
+            bytes[MAGIC.len()..header]
+                .try_into()
+                .map_err(|_| "tagger model: short header")?,
+        );
+        let expected = header + BUCKETS * TAGS.len() * 2;
+        if bytes.len() != expected {
+            return Err(format!(
+                "tagger model: {} bytes, expected {expected}",
+                bytes.len()
+            ));
+        }
+        let weights = bytes[header..]
+            .chunks_exact(2)
+            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]) as f32 * scale)
+            .collect();
+        Ok(Tagger { weights })
+    }
+
+    /// Writes the weights, quantised to 16 bits and gzip-compressed.
+    pub fn write(&self, out: impl Write) -> std::io::Result<()> {
+        let largest = self
+            .weights
+            .iter()
+            .fold(0f32, |m, w| m.max(w.abs()))
+            .max(f32::MIN_POSITIVE);
+        let scale = largest / i16::MAX as f32;
+        let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        encoder.write_all(MAGIC)?;
+        encoder.write_all(&scale.to_le_bytes())?;
+        for weight in &self.weights {
+            encoder.write_all(&((weight / scale).round() as i16).to_le_bytes())?;
+        }
+        encoder.finish()?;
+        Ok(())
+    }
+
+    /// Tags a sentence; returns a tag index per word.
+    pub fn tag(&self, sentence: &Sentence) -> Vec<u8> {
+        let mut tags = vec![0u8; sentence.len()];
+        let mut features_buffer = Vec::with_capacity(32);
+        let mut scores = [0f32; TAGS.len()];
+        for i in 0..sentence.len() {
+            let previous = if i > 0 { tags[i - 1] } else { 0 };
+            if !sentence.is_candidate(i, previous) {
+                continue;
+            }
+            let before_previous = if i > 1 { tags[i - 2] } else { 0 };
+            features(sentence, i, previous, before_previous, &mut features_buffer);
+            score(&self.weights, &features_buffer, &mut scores);
+            tags[i] = best_valid(&scores, previous);
+        }
+        tags
+    }
+
+    /// Trains an averaged perceptron on tagged sentences (tags as indices into
+    /// [`TAGS`], IOB2), for `epochs` passes in an order shuffled by `seed`.
+    pub fn train(
+        sentences: &[(Vec<String>, Vec<u8>)],
+        lexicon: &Lexicon,
+        epochs: usize,
+        seed: u64,
+    ) -> Tagger {
+        let size = BUCKETS * TAGS.len();
+        let mut weights = vec![0f32; size];
+        let mut totals = vec![0f64; size];
+        let mut stamps = vec![0u32; size];
+        let mut clock: u32 = 0;
+        let mut order: Vec<usize> = (0..sentences.len()).collect();
+        let mut rng = seed;
+        let mut buffer = Vec::with_capacity(32);
+        let mut scores = [0f32; TAGS.len()];
+        let prepared: Vec<Sentence> = sentences
+            .iter()
+            .map(|(words, _)| Sentence::new(words.iter().map(String::as_str).collect(), lexicon))
+            .collect();
+        for _ in 0..epochs {
+            for i in (1..order.len()).rev() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(i, (rng % (i as u64 + 1)) as usize);
+            }
+            for &index in &order {
+                let sentence = &prepared[index];
+                let gold = &sentences[index].1;
+                let mut predicted = vec![0u8; sentence.len()];
+                for i in 0..sentence.len() {
+                    clock += 1;
+                    let previous = if i > 0 { predicted[i - 1] } else { 0 };
+                    if !sentence.is_candidate(i, previous) {
+                        continue;
+                    }
+                    let before_previous = if i > 1 { predicted[i - 2] } else { 0 };
+                    features(sentence, i, previous, before_previous, &mut buffer);
+                    score(&weights, &buffer, &mut scores);
+                    let guess = best_valid(&scores, previous);
+                    let truth = gold[i];
+                    if guess != truth {
+                        for &f in &buffer {
+                            for (tag, delta) in [(truth, 1f32), (guess, -1f32)] {
+                                let k = f as usize * TAGS.len() + tag as usize;
+                                totals[k] += (clock - stamps[k]) as f64 * weights[k] as f64;
+                                stamps[k] = clock;
+                                weights[k] += delta;
+                            }
+                        }
+                    }
+                    predicted[i] = guess;
+                }
+            }
+        }
+        let averaged = weights
+            .iter()
+            .zip(&totals)
+            .zip(&stamps)
+            .map(|((w, t), s)| ((t + (clock - s) as f64 * *w as f64) / clock.max(1) as f64) as f32)
+            .collect();
+        Tagger { weights: averaged }
+    }
+}
+
+/// Sums the weights of the features, per tag.
+fn score(weights: &[f32], features: &[u32], scores: &mut [f32; TAGS.len()]) {
+    *scores = [0.0; TAGS.len()];
+    for &f in features {
+        let row = &weights[f as usize * TAGS.len()..(f as usize + 1) * TAGS.len()];
+        for (s, w) in scores.iter_mut().zip(row) {
+            *s += w;
+        }
+    }
+}
+
+/// The best tag that may follow `previous` (I-X only after B-X or I-X).
+fn best_valid(scores: &[f32; TAGS.len()], previous: u8) -> u8 {
+    let mut best = 0u8;
+    for tag in 1..TAGS.len() as u8 {
+        let is_inside = tag % 2 == 0;
+        if is_inside && !(previous == tag || previous == tag - 1) {
+            continue;
+        }
+        if scores[tag as usize] > scores[best as usize] {
+            best = tag;
+        }
+    }
+    best
+}
+
+/// Converts IOB1 (CoNLL-2003) or IOB2 labels of one sentence to IOB2 tag indices.
+pub fn iob2_tags(labels: &[&str]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(labels.len());
+    let mut previous_kind = "O";
+    for label in labels {
+        let (prefix, kind) = label.split_once('-').unwrap_or(("O", "O"));
+        let tag = if kind == "O" {
+            "O".to_string()
+        } else if prefix == "B" || previous_kind != kind {
+            format!("B-{kind}")
+        } else {
+            format!("I-{kind}")
+        };
+        out.push(TAGS.iter().position(|t| *t == tag).unwrap_or(0) as u8);
+        previous_kind = kind;
+    }
+    out
+}
+
+/// Spans of IOB2 tags: (first word, last word + 1, kind).
+pub fn spans(tags: &[u8]) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &'static str)> = None;
+    for (i, &tag) in tags.iter().enumerate() {
+        let label = TAGS[tag as usize];
+        let continues = label.starts_with("I-") && open.is_some_and(|(_, k)| label.ends_with(k));
+        if !continues {
+            if let Some((start, kind)) = open.take() {
+                out.push((start, i, kind));
+            }
+            if let Some(kind) = label.strip_prefix("B-").or(label.strip_prefix("I-")) {
+                open = Some((i, kind));
+            }
+        }
+    }
+    if let Some((start, kind)) = open {
+        out.push((start, tags.len(), kind));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("Putin"), "Xx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(shape("1996-08-22"), "d-d-d");
+    }
+
+    #[test]
+    fn iob1_becomes_iob2_and_spans() {
+        let tags = iob2_tags(&["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]);
+        assert_eq!(
+            spans(&tags),
+            vec![(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+        );
+    }
+
+    #[test]
+    fn inside_tags_only_follow_their_kind() {
+        let mut scores = [0f32; TAGS.len()];
+        scores[2] = 5.0; // I-PER
+        scores[1] = 1.0; // B-PER
+        assert_eq!(best_valid(&scores, 0), 1);
+        assert_eq!(best_valid(&scores, 1), 2);
+    }
+}

@@ -1,0 +1,166 @@
+//! The tokenizer entity extraction works on: words, numbers and punctuation marks as
+//! separate tokens with byte spans, the way news NER corpora are tokenized ("Putin's"
+//! is "Putin" + "'s"; "U.S." and "Russian-backed" stay whole).
+
+/// A token and its byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Sentences (by line breaks and sentence-ending punctuation) of tokens.
+pub fn sentences(text: &str) -> Vec<Vec<Span>> {
+    let mut sentences = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        for token in tokens(line, line_start) {
+            let word = &text[token.start..token.end];
+            current.push(token);
+            let ends = matches!(word, "." | "!" | "?") && current.len() > 1;
+            if ends {
+                sentences.push(std::mem::take(&mut current));
+            }
+        }
+        if !current.is_empty() {
+            sentences.push(std::mem::take(&mut current));
+        }
+        line_start += line.len();
+    }
+    sentences
+}
+
+/// The tokens of one line, offset by `base`.
+fn tokens(line: &str, base: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let starts_nt = c == 'n'
+            && chars
+                .get(i + 1)
+                .is_some_and(|(_, a)| *a == '\'' || *a == '’')
+            && chars.get(i + 2).is_some_and(|(_, t)| *t == 't');
+        if starts_nt {
+            j = i + 3;
+        } else if c.is_alphanumeric() {
+            while j < chars.len() {
+                let (_, d) = chars[j];
+                let next_is_alnum = chars.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+                let joins = d.is_alphanumeric()
+                    || (matches!(d, '-' | '&') && next_is_alnum) // Russian-backed, S&P
+                    || (matches!(d, '.' | ',') && next_is_alnum && chars[j - 1].1.is_ascii_digit()) // 1,000
+                    || (d == '.' && is_abbreviation(&chars[i..=j])); // U.S. and Mr.
+                if joins {
+                    j += 1;
+                } else if (d == '\'' || d == '’')
+                    && chars.get(j + 1).is_some_and(|(_, n)| *n == 't')
+                    && chars[j - 1].1 == 'n'
+                    && j - 1 > i
+                {
+                    // don't -> do n't, as the corpora split it
+                    j -= 1;
+                    break;
+                } else {
+                    break;
+                }
+            }
+        } else if (c == '\'' || c == '’')
+            && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic())
+        {
+            // 's, 're, 't after a split: keep the clitic with its apostrophe
+            while j < chars.len() && chars[j].1.is_alphabetic() && j - i <= 2 {
+                j += 1;
+            }
+        }
+        let end = chars.get(j).map_or(line.len(), |(b, _)| *b);
+        if end > start {
+            out.push(Span {
+                start: base + start,
+                end: base + end,
+            });
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// "U.S." and "Mr." : single letters with dots, or a short capitalised word before a dot
+/// that is a known abbreviation.
+fn is_abbreviation(chars: &[(usize, char)]) -> bool {
+    let word: String = chars.iter().map(|(_, c)| *c).collect();
+    let letters_and_dots = word.chars().all(|c| c.is_alphabetic() || c == '.');
+    let single_letters = word.split('.').all(|part| part.chars().count() <= 1);
+    if letters_and_dots && single_letters {
+        return true;
+    }
+    const ABBREVIATIONS: &[&str] = &[
+        "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.", "Gov.", "Sen.",
+        "Rep.", "Prof.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Jan.", "Feb.", "Aug.",
+        "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "No.", "Adm.", "Maj.", "Bros.",
+    ];
+    ABBREVIATIONS.contains(&word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Vec<&str>> {
+        sentences(text)
+            .iter()
+            .map(|s| s.iter().map(|t| &text[t.start..t.end]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn splits_like_news_ner_corpora() {
+        assert_eq!(
+            words(
+                "Putin's troops, U.S. officials said. Mr. Biden met 1,000 Russian-backed rebels."
+            ),
+            vec![
+                vec![
+                    "Putin",
+                    "'s",
+                    "troops",
+                    ",",
+                    "U.S.",
+                    "officials",
+                    "said",
+                    "."
+                ],
+                vec![
+                    "Mr.",
+                    "Biden",
+                    "met",
+                    "1,000",
+                    "Russian-backed",
+                    "rebels",
+                    "."
+                ]
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_sentences_and_spans_point_into_the_text() {
+        let text = "EU rejects German call\nBRUSSELS 1996-08-22\n";
+        let found = sentences(text);
+        assert_eq!(found.len(), 2);
+        let last = found[1][1];
+        assert_eq!(&text[last.start..last.end], "1996-08-22");
+    }
+
+    #[test]
+    fn negations_split_as_the_corpora_do() {
+        assert_eq!(words("didn't go"), vec![vec!["did", "n't", "go"]]);
+    }
+}

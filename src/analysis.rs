@@ -424,8 +424,8 @@ pub struct AnalyzedTokenStream<'a> {
     stacked: Vec<StackedToken>,
     /// First stacked token that may still cover a word.
     cursor: usize,
-    /// Stacked terms still to emit on the current word.
-    pending: Vec<String>,
+    /// Stacked tokens (indices into `stacked`) still to emit on the current word.
+    pending: Vec<usize>,
 }
 
 impl tantivy::tokenizer::Tokenizer for TantivyTokenizer {
@@ -455,12 +455,12 @@ impl AnalyzedTokenStream<'_> {
         while self.cursor < self.stacked.len() && self.stacked[self.cursor].end <= start {
             self.cursor += 1;
         }
-        for token in &self.stacked[self.cursor..] {
+        for (k, token) in self.stacked.iter().enumerate().skip(self.cursor) {
             if token.start >= end {
                 break;
             }
             if token.end > start {
-                self.pending.push(token.term.clone());
+                self.pending.push(k);
             }
         }
     }
@@ -468,9 +468,9 @@ impl AnalyzedTokenStream<'_> {
 
 impl tantivy::tokenizer::TokenStream for AnalyzedTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if let Some(term) = self.pending.pop() {
+        if let Some(k) = self.pending.pop() {
             self.token.text.clear();
-            self.token.text.push_str(&term);
+            self.token.text.push_str(&self.stacked[k].term);
             return true;
         }
         let Some((start, end)) = self.words.next() else {

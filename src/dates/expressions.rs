@@ -50,13 +50,18 @@ pub struct Found {
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)
-        \b(?:(?P<wd1>{WEEKDAYS}),?\s+)?(?P<mon1>{MONTHS})\.?\s+(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year1>\d{{4}})\b)?
-      | \b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})\b\.?(?:,?\s+(?P<year2>\d{{4}})\b)?
-      | \b(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b
+        \b(?:(?P<wd1>{WEEKDAYS}),?\s+)?(?P<mon1>{MONTHS})\.?\s+(?P<day1>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year1>[0-9]{{4}})\b)?
+      | \b(?P<day2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})\b\.?(?:,?\s+(?P<year2>[0-9]{{4}})\b)?
+      | \b(?P<iso>(?P<y3>[0-9]{{4}})-(?P<m3>[0-9]{{2}})-(?P<d3>[0-9]{{2}}))\b
       | \b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd4>{WEEKDAYS})\b
       | \b(?P<rel>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b"
     );
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("built-in date pattern is invalid: {e}"))
+    // ASCII word boundaries and digits keep the fast matcher usable on any text: dates
+    // are written in ASCII even in non-English articles.
+    regex::RegexBuilder::new(&pattern)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in date pattern is invalid: {e}"))
 });
 
 /// Words just before a weekday that make it a future day ("will meet on Thursday").

@@ -3,15 +3,15 @@
 //! demonyms become mentions of their place, titles are dropped, and a surname alone
 //! takes the full name used elsewhere in the article.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
 
 use super::gazetteer::{alias_key, Form, Gazetteer};
-use super::lexicon::Lexicon;
+use super::lexicon::{push_key_word, Lexicon};
 use super::tagger::{spans, Sentence, Tagger};
-use super::tokens::{sentences, Span};
+use super::tokens::{tokenize, Span};
 use super::user::UserEntities;
 use crate::model::EntityKind;
 
@@ -81,22 +81,23 @@ impl EntityExtractor {
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         let lexicon = Lexicon::new(&self.gazetteer);
         let mut mentions = Vec::new();
-        for sentence_tokens in sentences(text) {
+        let tokenized = tokenize(text);
+        for sentence_tokens in tokenized.iter() {
             let words: Vec<&str> = sentence_tokens
                 .iter()
                 .map(|t| &text[t.start..t.end])
                 .collect();
-            let sentence = Sentence::new(words.clone(), &lexicon);
+            let sentence = Sentence::new(words, &lexicon);
             let tagged = spans(&self.tagger.tag(&sentence));
             let mut covered = vec![false; sentence_tokens.len()];
             for &(first, last, kind) in &tagged {
                 covered[first..last].iter_mut().for_each(|c| *c = true);
                 self.resolve_span(text, &sentence_tokens[first..last], kind, &mut mentions);
             }
-            self.listed_names(text, &sentence_tokens, &covered, &mut mentions);
+            self.listed_names(text, sentence_tokens, &covered, &mut mentions);
         }
         mentions.sort_by_key(|m| m.start);
-        link_surnames(text, &mut mentions);
+        link_surnames(text, tokenized.tokens.iter(), &mut mentions);
         self.user.apply_to_mentions(&mut mentions);
         mentions
     }
@@ -196,9 +197,13 @@ impl EntityExtractor {
                 if end > i {
                     key.push(' ');
                 }
-                key.push_str(&alias_key(&text[tokens[end].start..tokens[end].end]));
+                let word = &text[tokens[end].start..tokens[end].end];
+                push_key_word(&mut key, &word.to_lowercase());
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
                     matched = Some((end, entry, form));
+                }
+                if !self.gazetteer.is_prefix(&key) {
+                    break;
                 }
             }
             match matched {
@@ -260,8 +265,12 @@ fn tidy(surface: &str) -> String {
 /// A person named by one word takes the full name of another mention in the same
 /// article that ends with that word ("Kuleba" after "Dmytro Kuleba"); a capitalised word
 /// outside any mention that is such a surname becomes a mention too.
-fn link_surnames(text: &str, mentions: &mut Vec<Mention>) {
-    let mut full_names: HashMap<String, String> = HashMap::new();
+fn link_surnames<'t>(
+    text: &str,
+    tokens: impl Iterator<Item = &'t Span>,
+    mentions: &mut Vec<Mention>,
+) {
+    let mut full_names: FxHashMap<String, String> = FxHashMap::default();
     for mention in mentions.iter().filter(|m| m.kind == EntityKind::Person) {
         let words: Vec<&str> = mention.name.split(' ').collect();
         if words.len() > 1 {
@@ -283,19 +292,21 @@ fn link_surnames(text: &str, mentions: &mut Vec<Mention>) {
         }
     }
     let mut found = Vec::new();
-    for (start, end) in crate::analysis::WordSpans::new(text) {
+    let mut next_mention = 0;
+    let mut key = String::new();
+    for token in tokens {
+        let (start, end) = (token.start, token.end);
+        while next_mention < mentions.len() && mentions[next_mention].end <= start {
+            next_mention += 1;
+        }
         let word = &text[start..end];
-        let word = word
-            .strip_suffix("'s")
-            .or(word.strip_suffix("’s"))
-            .unwrap_or(word);
-        let end = start + word.len();
-        if !word.chars().next().is_some_and(char::is_uppercase)
-            || mentions.iter().any(|m| m.start < end && start < m.end)
-        {
+        let inside = mentions.get(next_mention).is_some_and(|m| m.start < end);
+        if inside || !word.chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
-        if let Some(full) = full_names.get(&alias_key(word)) {
+        key.clear();
+        key.extend(word.chars().flat_map(char::to_lowercase));
+        if let Some(full) = full_names.get(&key) {
             found.push(Mention {
                 kind: EntityKind::Person,
                 name: full.clone(),

@@ -3,7 +3,9 @@
 //! one alias table. Every alias names one entity: a conflict is an error, caught by
 //! the data test, never a silent choice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use crate::model::EntityKind;
@@ -34,7 +36,10 @@ pub struct Entry {
 #[derive(Debug, Default, Clone)]
 pub struct Gazetteer {
     pub entries: Vec<Entry>,
-    aliases: HashMap<String, (u32, Form)>,
+    aliases: FxHashMap<String, (u32, Form)>,
+    /// Every alias cut after each of its words but the last: a run of words that is
+    /// not among these cannot grow into an alias.
+    prefixes: rustc_hash::FxHashSet<String>,
     titles: HashSet<String>,
     /// The most words any alias has.
     pub longest_alias_words: usize,
@@ -145,6 +150,9 @@ impl Gazetteer {
             return Ok(());
         }
         self.longest_alias_words = self.longest_alias_words.max(key.split(' ').count());
+        for (i, _) in key.match_indices(' ') {
+            self.prefixes.insert(key[..i].to_string());
+        }
         self.aliases.insert(key, (id, form));
         Ok(())
     }
@@ -164,6 +172,11 @@ impl Gazetteer {
         self.aliases
             .get(key)
             .map(|&(id, form)| (&self.entries[id as usize], form))
+    }
+
+    /// Could a longer alias start with these words?
+    pub fn is_prefix(&self, key: &str) -> bool {
+        self.prefixes.contains(key)
     }
 
     /// The id of the entity with this canonical name and kind.

@@ -1,7 +1,11 @@
 //! Gazetteer marks as tagger features: for each word of a sentence, whether it begins
 //! or continues a known alias, and of which kind ("LOC-B", "PER-I", "DEM-B", "TITLE").
+//! Keys are built as `gazetteer::alias_key` builds them, without allocating per word.
 
-use super::gazetteer::{alias_key, Form, Gazetteer};
+use std::borrow::Cow;
+
+use super::gazetteer::{Form, Gazetteer};
+use super::tagger::MARKS;
 use crate::model::EntityKind;
 
 /// The word lists the tagger's gazetteer features look up.
@@ -15,23 +19,25 @@ impl<'g> Lexicon<'g> {
         Lexicon { gazetteer }
     }
 
-    /// Marks per word. Aliases are matched on runs starting with a capitalised word.
-    pub fn marks(&self, words: &[&str], lower: &[String]) -> Vec<Vec<String>> {
-        let mut marks = vec![Vec::new(); words.len()];
+    /// Marks per word, as bits of [`MARKS`]. Aliases are matched on runs starting with
+    /// a capitalised word.
+    pub fn marks(&self, words: &[&str], lower: &[Cow<str>]) -> Vec<u16> {
+        let mut marks = vec![0u16; words.len()];
         let longest = self.gazetteer.longest_alias_words.max(1);
+        let mut key = String::with_capacity(48);
         for start in 0..words.len() {
             if !words[start].chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
             if self.gazetteer.is_title(&lower[start]) {
-                marks[start].push("TITLE".to_string());
+                marks[start] |= mark_bit("TITLE");
             }
-            let mut key = String::new();
+            key.clear();
             for end in start..words.len().min(start + longest) {
                 if end > start {
                     key.push(' ');
                 }
-                key.push_str(&alias_key(&lower[end]));
+                push_key_word(&mut key, &lower[end]);
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
                     let kind = match (form, entry.kind) {
                         (Form::Demonym, _) => "DEM",
@@ -39,13 +45,29 @@ impl<'g> Lexicon<'g> {
                         (_, EntityKind::Place) => "LOC",
                         (_, EntityKind::Org) => "ORG",
                     };
-                    marks[start].push(format!("{kind}-B"));
-                    for mark in &mut marks[start + 1..=end] {
-                        mark.push(format!("{kind}-I"));
-                    }
+                    marks[start] |= mark_bit(&format!("{kind}-B"));
+                    let inside = mark_bit(&format!("{kind}-I"));
+                    marks[start + 1..=end].iter_mut().for_each(|m| *m |= inside);
+                }
+                if !self.gazetteer.is_prefix(&key) {
+                    break;
                 }
             }
         }
         marks
     }
+}
+
+/// Appends a lower-case word to an alias key as [`alias_key`] would write it.
+pub fn push_key_word(key: &mut String, lower_word: &str) {
+    key.extend(
+        lower_word
+            .chars()
+            .filter(|c| *c != '.')
+            .map(|c| if c == '’' { '\'' } else { c }),
+    );
+}
+
+fn mark_bit(mark: &str) -> u16 {
+    MARKS.iter().position(|m| *m == mark).map_or(0, |i| 1 << i)
 }

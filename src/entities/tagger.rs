@@ -7,6 +7,7 @@
 //! letter, and a few lower-case connectors ("of", "de") right after a name. Everything
 //! else is `O` without computing features, which keeps extraction cheap on news prose.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::io::{Read, Write};
 
@@ -20,7 +21,7 @@ pub const TAGS: [&str; 9] = [
 ];
 
 /// Hash buckets per tag: features collide rarely at this size and the model stays small.
-pub const BUCKETS: usize = 1 << 18;
+pub const BUCKETS: usize = 1 << 16;
 
 const MAGIC: &[u8; 8] = b"DSNER001";
 
@@ -30,37 +31,49 @@ const CONNECTORS: &[&str] = &[
     "the", "y", "di",
 ];
 
-/// A trained tagger.
+/// A trained tagger. Weights are kept quantised to 16 bits: a table small enough to
+/// stay in cache while the index writer works beside it.
 pub struct Tagger {
-    weights: Vec<f32>,
+    weights: Vec<i16>,
+    /// The weight one unit of `weights` stands for.
+    scale: f32,
 }
 
-/// One sentence prepared for tagging: words and what features need of them.
+/// One sentence prepared for tagging: words and what features need of them. Words
+/// without capitals are borrowed, not copied: most of a sentence is lower-case.
 pub struct Sentence<'a> {
     words: Vec<&'a str>,
-    lower: Vec<String>,
-    shapes: Vec<String>,
-    gazetteer: Vec<Vec<String>>,
+    lower: Vec<Cow<'a, str>>,
+    /// Does the word contain a capital letter?
+    capitalised: Vec<bool>,
+    /// Gazetteer marks per word, as bits of [`MARKS`].
+    gazetteer: Vec<u16>,
     all_caps: bool,
 }
 
 impl<'a> Sentence<'a> {
     /// Prepares the words of one sentence.
     pub fn new(words: Vec<&'a str>, lexicon: &Lexicon) -> Sentence<'a> {
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let shapes = words.iter().map(|w| shape(w)).collect();
-        let letters: Vec<char> = words
-            .iter()
-            .flat_map(|w| w.chars())
-            .filter(|c| c.is_alphabetic())
-            .collect();
-        let all_caps = letters.len() > 8
-            && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 9;
+        let mut lower = Vec::with_capacity(words.len());
+        let mut capitalised = Vec::with_capacity(words.len());
+        let (mut letters, mut capitals) = (0usize, 0usize);
+        for word in &words {
+            let (word_letters, word_capitals) = count_case(word);
+            letters += word_letters;
+            capitals += word_capitals;
+            capitalised.push(word_capitals > 0);
+            lower.push(if word_capitals > 0 {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(*word)
+            });
+        }
+        let all_caps = letters > 8 && capitals * 10 >= letters * 9;
         let gazetteer = lexicon.marks(&words, &lower);
         Sentence {
             words,
             lower,
-            shapes,
+            capitalised,
             gazetteer,
             all_caps,
         }
@@ -72,12 +85,29 @@ impl<'a> Sentence<'a> {
 
     /// Could this token be part of a name, given the previous tag?
     fn is_candidate(&self, i: usize, previous: u8) -> bool {
-        let word = self.words[i];
-        word.chars().any(char::is_uppercase)
-            || (previous != 0 && CONNECTORS.contains(&self.lower[i].as_str()))
-            || !self.gazetteer[i].is_empty()
+        self.capitalised[i]
+            || (previous != 0 && CONNECTORS.contains(&self.lower[i].as_ref()))
+            || self.gazetteer[i] != 0
     }
 }
+
+/// Letters and capital letters in a word (an ASCII word is counted byte by byte).
+fn count_case(word: &str) -> (usize, usize) {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        let capitals = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+        return (letters, capitals);
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+    (letters, capitals)
+}
+
+/// The gazetteer marks a word can carry, as bit positions.
+pub const MARKS: [&str; 9] = [
+    "PER-B", "PER-I", "LOC-B", "LOC-I", "ORG-B", "ORG-I", "DEM-B", "DEM-I", "TITLE",
+];
 
 /// Hashes feature parts into a bucket.
 fn bucket(template: u8, parts: &[&str]) -> u32 {
@@ -90,8 +120,16 @@ fn bucket(template: u8, parts: &[&str]) -> u32 {
 }
 
 /// "Putin" -> "Xx", "U.S." -> "X.X.", "1996-08-22" -> "d-d-d", "McDonald" -> "XxXx".
+#[cfg(test)]
 fn shape(word: &str) -> String {
     let mut out = String::new();
+    write_shape(word, &mut out);
+    out
+}
+
+/// Writes a word's shape into a reused buffer.
+fn write_shape(word: &str, out: &mut String) {
+    out.clear();
     let mut last = ' ';
     for c in word.chars() {
         let class = if c.is_uppercase() {
@@ -108,11 +146,36 @@ fn shape(word: &str) -> String {
         }
         last = class;
     }
-    out
 }
 
-/// The feature buckets of token `i` given the two previous tags.
-fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, out: &mut Vec<u32>) {
+/// Buffers features reuse from word to word.
+#[derive(Default)]
+pub struct Scratch {
+    features: Vec<u32>,
+    shapes: [String; 3],
+}
+
+/// The leading or trailing `n` characters of a word.
+fn affix(word: &str, n: usize, from_end: bool) -> &str {
+    if from_end {
+        let start = word
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        &word[start..]
+    } else {
+        let end = word.char_indices().nth(n).map_or(word.len(), |(i, _)| i);
+        &word[..end]
+    }
+}
+
+/// The feature buckets of token `i` given the two previous tags, into `scratch`.
+fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, scratch: &mut Scratch) {
+    let Scratch {
+        features: out,
+        shapes,
+    } = scratch;
     out.clear();
     let word = |k: isize| -> &str {
         let j = i as isize + k;
@@ -124,22 +187,17 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, out: &mut
             &s.lower[j as usize]
         }
     };
-    let shape_at = |k: isize| -> &str {
-        let j = i as isize + k;
+    for (k, shape) in shapes.iter_mut().enumerate() {
+        let j = i as isize + k as isize - 1;
         if j < 0 || j as usize >= s.len() {
-            "_"
+            shape.clear();
+            shape.push('_');
         } else {
-            &s.shapes[j as usize]
+            write_shape(s.words[j as usize], shape);
         }
-    };
-    let w = &s.lower[i];
-    let chars: Vec<char> = w.chars().collect();
-    let prefix = |n: usize| chars.iter().take(n).collect::<String>();
-    let suffix = |n: usize| {
-        chars[chars.len().saturating_sub(n)..]
-            .iter()
-            .collect::<String>()
-    };
+    }
+    let [shape_before, shape_here, shape_after] = &*shapes;
+    let w: &str = &s.lower[i];
     let (p, pp) = (TAGS[previous as usize], TAGS[before_previous as usize]);
     out.push(bucket(0, &[]));
     out.push(bucket(1, &[w]));
@@ -147,13 +205,13 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, out: &mut
     out.push(bucket(3, &[word(1)]));
     out.push(bucket(4, &[word(-2)]));
     out.push(bucket(5, &[word(2)]));
-    out.push(bucket(6, &[shape_at(0)]));
-    out.push(bucket(7, &[shape_at(-1), shape_at(0)]));
-    out.push(bucket(8, &[shape_at(0), shape_at(1)]));
-    out.push(bucket(9, &[&prefix(3)]));
-    out.push(bucket(10, &[&suffix(2)]));
-    out.push(bucket(11, &[&suffix(3)]));
-    out.push(bucket(12, &[&suffix(4)]));
+    out.push(bucket(6, &[shape_here]));
+    out.push(bucket(7, &[shape_before, shape_here]));
+    out.push(bucket(8, &[shape_here, shape_after]));
+    out.push(bucket(9, &[affix(w, 3, false)]));
+    out.push(bucket(10, &[affix(w, 2, true)]));
+    out.push(bucket(11, &[affix(w, 3, true)]));
+    out.push(bucket(12, &[affix(w, 4, true)]));
     out.push(bucket(13, &[p]));
     out.push(bucket(14, &[pp, p]));
     out.push(bucket(15, &[p, w]));
@@ -161,17 +219,17 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, out: &mut
     out.push(bucket(17, &[w, word(1)]));
     out.push(bucket(
         18,
-        &[if i == 0 { "first" } else { "later" }, shape_at(0)],
+        &[if i == 0 { "first" } else { "later" }, shape_here],
     ));
     out.push(bucket(19, &[if s.all_caps { "caps" } else { "mixed" }, w]));
-    out.push(bucket(20, &[&prefix(2)]));
-    out.push(bucket(21, &[p, shape_at(0), word(1)]));
-    for mark in &s.gazetteer[i] {
-        out.push(bucket(22, &[mark]));
-        out.push(bucket(23, &[mark, p]));
-    }
-    if i > 0 {
-        for mark in &s.gazetteer[i - 1] {
+    out.push(bucket(20, &[affix(w, 2, false)]));
+    out.push(bucket(21, &[p, shape_here, word(1)]));
+    for (bit, mark) in MARKS.iter().enumerate() {
+        if s.gazetteer[i] & (1 << bit) != 0 {
+            out.push(bucket(22, &[mark]));
+            out.push(bucket(23, &[mark, p]));
+        }
+        if i > 0 && s.gazetteer[i - 1] & (1 << bit) != 0 {
             out.push(bucket(24, &[mark]));
         }
     }
@@ -202,24 +260,18 @@ impl Tagger {
         }
         let weights = bytes[header..]
             .chunks_exact(2)
-            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]) as f32 * scale)
+            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
             .collect();
-        Ok(Tagger { weights })
+        Ok(Tagger { weights, scale })
     }
 
     /// Writes the weights, quantised to 16 bits and gzip-compressed.
     pub fn write(&self, out: impl Write) -> std::io::Result<()> {
-        let largest = self
-            .weights
-            .iter()
-            .fold(0f32, |m, w| m.max(w.abs()))
-            .max(f32::MIN_POSITIVE);
-        let scale = largest / i16::MAX as f32;
         let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
         encoder.write_all(MAGIC)?;
-        encoder.write_all(&scale.to_le_bytes())?;
+        encoder.write_all(&self.scale.to_le_bytes())?;
         for weight in &self.weights {
-            encoder.write_all(&((weight / scale).round() as i16).to_le_bytes())?;
+            encoder.write_all(&weight.to_le_bytes())?;
         }
         encoder.finish()?;
         Ok(())
@@ -228,7 +280,7 @@ impl Tagger {
     /// Tags a sentence; returns a tag index per word.
     pub fn tag(&self, sentence: &Sentence) -> Vec<u8> {
         let mut tags = vec![0u8; sentence.len()];
-        let mut features_buffer = Vec::with_capacity(32);
+        let mut scratch = Scratch::default();
         let mut scores = [0f32; TAGS.len()];
         for i in 0..sentence.len() {
             let previous = if i > 0 { tags[i - 1] } else { 0 };
@@ -236,8 +288,8 @@ impl Tagger {
                 continue;
             }
             let before_previous = if i > 1 { tags[i - 2] } else { 0 };
-            features(sentence, i, previous, before_previous, &mut features_buffer);
-            score(&self.weights, &features_buffer, &mut scores);
+            features(sentence, i, previous, before_previous, &mut scratch);
+            score_quantised(&self.weights, &scratch.features, &mut scores);
             tags[i] = best_valid(&scores, previous);
         }
         tags
@@ -258,7 +310,7 @@ impl Tagger {
         let mut clock: u32 = 0;
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         let mut rng = seed;
-        let mut buffer = Vec::with_capacity(32);
+        let mut scratch = Scratch::default();
         let mut scores = [0f32; TAGS.len()];
         let prepared: Vec<Sentence> = sentences
             .iter()
@@ -282,12 +334,12 @@ impl Tagger {
                         continue;
                     }
                     let before_previous = if i > 1 { predicted[i - 2] } else { 0 };
-                    features(sentence, i, previous, before_previous, &mut buffer);
-                    score(&weights, &buffer, &mut scores);
+                    features(sentence, i, previous, before_previous, &mut scratch);
+                    score(&weights, &scratch.features, &mut scores);
                     let guess = best_valid(&scores, previous);
                     let truth = gold[i];
                     if guess != truth {
-                        for &f in &buffer {
+                        for &f in &scratch.features {
                             for (tag, delta) in [(truth, 1f32), (guess, -1f32)] {
                                 let k = f as usize * TAGS.len() + tag as usize;
                                 totals[k] += (clock - stamps[k]) as f64 * weights[k] as f64;
@@ -300,13 +352,39 @@ impl Tagger {
                 }
             }
         }
-        let averaged = weights
+        let averaged: Vec<f32> = weights
             .iter()
             .zip(&totals)
             .zip(&stamps)
             .map(|((w, t), s)| ((t + (clock - s) as f64 * *w as f64) / clock.max(1) as f64) as f32)
             .collect();
-        Tagger { weights: averaged }
+        let largest = averaged
+            .iter()
+            .fold(0f32, |m, w| m.max(w.abs()))
+            .max(f32::MIN_POSITIVE);
+        let scale = largest / i16::MAX as f32;
+        Tagger {
+            weights: averaged
+                .iter()
+                .map(|w| (w / scale).round() as i16)
+                .collect(),
+            scale,
+        }
+    }
+}
+
+/// Sums quantised weights of the features, per tag (the scale does not change which
+/// tag wins).
+fn score_quantised(weights: &[i16], features: &[u32], scores: &mut [f32; TAGS.len()]) {
+    let mut sums = [0i32; TAGS.len()];
+    for &f in features {
+        let row = &weights[f as usize * TAGS.len()..(f as usize + 1) * TAGS.len()];
+        for (s, w) in sums.iter_mut().zip(row) {
+            *s += *w as i32;
+        }
+    }
+    for (score, sum) in scores.iter_mut().zip(sums) {
+        *score = sum as f32;
     }
 }
 

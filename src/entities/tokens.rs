@@ -9,32 +9,60 @@ pub struct Span {
     pub end: usize,
 }
 
+/// A text's tokens, and the ranges of them that form sentences.
+#[derive(Debug, Default)]
+pub struct Tokenized {
+    pub tokens: Vec<Span>,
+    pub sentences: Vec<std::ops::Range<usize>>,
+}
+
+impl Tokenized {
+    /// The tokens of each sentence.
+    pub fn iter(&self) -> impl Iterator<Item = &[Span]> {
+        self.sentences.iter().map(|r| &self.tokens[r.clone()])
+    }
+}
+
 /// Sentences (by line breaks and sentence-ending punctuation) of tokens.
-pub fn sentences(text: &str) -> Vec<Vec<Span>> {
-    let mut sentences = Vec::new();
-    let mut current: Vec<Span> = Vec::new();
+pub fn tokenize(text: &str) -> Tokenized {
+    let mut out = Tokenized {
+        tokens: Vec::with_capacity(text.len() / 5),
+        sentences: Vec::new(),
+    };
+    let mut sentence_start = 0;
     let mut line_start = 0;
+    let mut chars = Vec::new();
     for line in text.split_inclusive('\n') {
-        for token in tokens(line, line_start) {
+        chars.clear();
+        chars.extend(line.char_indices());
+        tokens(line, &chars, line_start, &mut out.tokens);
+        // Split the line's tokens at sentence-ending marks.
+        let mut i = sentence_start;
+        while i < out.tokens.len() {
+            let token = out.tokens[i];
             let word = &text[token.start..token.end];
-            current.push(token);
-            let ends = matches!(word, "." | "!" | "?") && current.len() > 1;
-            if ends {
-                sentences.push(std::mem::take(&mut current));
+            if matches!(word, "." | "!" | "?") && i > sentence_start {
+                out.sentences.push(sentence_start..i + 1);
+                sentence_start = i + 1;
             }
+            i += 1;
         }
-        if !current.is_empty() {
-            sentences.push(std::mem::take(&mut current));
+        if sentence_start < out.tokens.len() {
+            out.sentences.push(sentence_start..out.tokens.len());
+            sentence_start = out.tokens.len();
         }
         line_start += line.len();
     }
-    sentences
+    out
 }
 
-/// The tokens of one line, offset by `base`.
-fn tokens(line: &str, base: usize) -> Vec<Span> {
-    let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+/// Sentences of tokens, each as its own list (for tests and small texts).
+pub fn sentences(text: &str) -> Vec<Vec<Span>> {
+    tokenize(text).iter().map(<[Span]>::to_vec).collect()
+}
+
+/// Appends the tokens of one line (its `chars` given), offset by `base`.
+fn tokens(line: &str, chars: &[(usize, char)], base: usize, out: &mut Vec<Span>) {
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
@@ -89,7 +117,6 @@ fn tokens(line: &str, base: usize) -> Vec<Span> {
         }
         i = j.max(i + 1);
     }
-    out
 }
 
 /// "U.S." and "Mr." : single letters with dots, or a short capitalised word before a dot

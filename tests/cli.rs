@@ -720,3 +720,179 @@ fn facets_count_sources_and_dates_over_all_matches() {
         "{human}"
     );
 }
+
+#[test]
+fn person_filter_resolves_spellings_and_facets_list_one_name() {
+    let ws = Workspace::new();
+    ws.index();
+    let mut paths = ws.hit_paths("person:Zelensky");
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec!["news/pages/grain-exports.html", "news/wire/wire.jsonl"]
+    );
+    let result = ws.json(&["search", "person:zelenskyy", "--facets"]);
+    let people: Vec<&Value> = result["facets"]["person"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["value"] == "Volodymyr Zelensky")
+        .collect();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0]["count"], 2);
+}
+
+#[test]
+fn place_and_org_filters_go_through_aliases() {
+    let ws = Workspace::new();
+    ws.index();
+    let mut kyiv = ws.hit_paths("place:Kyiv");
+    kyiv.sort();
+    assert_eq!(
+        kyiv,
+        vec!["news/pages/grain-exports.html", "news/wire/wire.jsonl"]
+    );
+    assert_eq!(
+        ws.hit_paths("place:Kiev"),
+        kyiv,
+        "an alias finds the same articles"
+    );
+    let eu = ws.hit_paths("org:EU");
+    assert!(
+        eu.contains(&"news/pages/sanctions-talks.html".to_string()),
+        "{eu:?}"
+    );
+    assert_eq!(ws.hit_paths("actor:\"European Union\""), eu);
+    assert!(
+        ws.hit_paths("person:Kyiv").is_empty(),
+        "kinds are kept apart"
+    );
+}
+
+#[test]
+fn an_unknown_entity_matches_nothing_and_says_so() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "person:\"Nobody Atall\""]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no person named \"Nobody Atall\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn near_an_entity_counts_from_the_nearer_edge_of_a_multiword_mention() {
+    let ws = Workspace::new();
+    ws.index();
+    // "President Volodymyr Zelensky said on Tuesday that the country expected record
+    // wheat": eight words between "Zelensky" and "wheat", nine from "Volodymyr".
+    assert_eq!(
+        ws.hit_paths("wheat near/8:Zelensky"),
+        vec!["news/pages/grain-exports.html"]
+    );
+    assert!(ws.hit_paths("wheat near/7:Zelensky").is_empty());
+    // Any spelling names him: "Zelenskyy said the government would lower fees".
+    assert_eq!(
+        ws.hit_paths("fees near/5:Zelensky"),
+        vec!["news/wire/wire.jsonl"]
+    );
+    assert!(ws.hit_paths("fees near/4:Zelensky").is_empty());
+}
+
+#[test]
+fn extract_reports_entities_with_mentions_and_forms() {
+    let ws = Workspace::new();
+    let output = ws.run(&["extract", "news/troops-belarus.txt"]);
+    let article: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let body = article["body"].as_str().unwrap();
+    let belarus = article["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Belarus")
+        .expect("Belarus found");
+    assert_eq!(belarus["kind"], "place");
+    let mentions = belarus["mentions"].as_array().unwrap();
+    for mention in mentions {
+        let (start, end) = (
+            mention["start"].as_u64().unwrap() as usize,
+            mention["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&body[start..end], mention["text"].as_str().unwrap());
+    }
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m["text"] == "Belarusian" && m["form"] == "demonym"),
+        "{mentions:?}"
+    );
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m["text"] == "Belarus" && m["form"] == "name"),
+        "{mentions:?}"
+    );
+}
+
+#[test]
+fn the_user_entity_file_applies_and_survives_reindexing() {
+    let ws = Workspace::new();
+    ws.index();
+    assert!(!ws.hit_paths("place:Portmere").is_empty());
+    std::fs::write(ws.path("mine.tsv"), "# ours\ndrop\tPortmere\nadd\tperson\tMarta Kowalczyk\tKowalczyk\nrename\tHenrik Aalto\tHenrik Aalto-Berg\n").unwrap();
+    let summary = ws.json(&["index", "news", "--entities", "mine.tsv"]);
+    assert_eq!(
+        summary["updated"], 22,
+        "a new entity file analyses every article again: {summary}"
+    );
+    assert!(ws.hit_paths("place:Portmere").is_empty());
+    assert_eq!(
+        ws.hit_paths("person:Kowalczyk"),
+        vec!["news/2024-03-04-harbour-strike.txt"]
+    );
+    assert_eq!(
+        ws.hit_paths("person:\"Henrik Aalto-Berg\""),
+        vec!["news/2024-03-04-harbour-strike.txt"]
+    );
+    // A later run without --entities keeps the file; touching a file re-reads it with it.
+    let file = std::fs::File::options()
+        .write(true)
+        .open(ws.path("news/2024-03-04-harbour-strike.txt"))
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    let again = ws.json(&["index", "news"]);
+    assert_eq!(again["updated"], 1);
+    assert!(ws.hit_paths("place:Portmere").is_empty());
+    assert_eq!(ws.hit_paths("person:Kowalczyk").len(), 1);
+}
+
+#[test]
+fn a_broken_entity_file_is_refused_with_its_line() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("bad.tsv"), "add\tperson\tA\nadd\tcity\tB\n").unwrap();
+    let output = ws.run(&["index", "news", "--entities", "bad.tsv"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("line 2: unknown kind \"city\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn stats_list_top_entities() {
+    let ws = Workspace::new();
+    ws.index();
+    let stats = ws.json(&["stats"]);
+    let places: Vec<&str> = stats["top"]["place"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_str().unwrap())
+        .collect();
+    assert!(places.contains(&"Portmere"), "{places:?}");
+    assert!(!stats["top"]["person"].as_array().unwrap().is_empty());
+}

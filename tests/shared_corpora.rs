@@ -286,3 +286,51 @@ fn reuters_month_filter_and_facets_match_the_gold_file() {
         march["total"]
     );
 }
+
+#[test]
+#[ignore = "needs ../shared"]
+fn seeds_answer_the_actor_queries() {
+    let index = tempfile::tempdir().unwrap();
+    let seeds = shared().join("seeds");
+    dossier(index.path(), &["index", seeds.to_str().unwrap()]);
+    let names_in = |pattern: &[&str]| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                pattern.iter().any(|p| text.contains(p))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let found = |query: &str| -> (Vec<String>, Value) {
+        let (_, result, _) = dossier(index.path(), &["search", query, "--facets", "-n", "20"]);
+        let mut names: Vec<String> = result["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(file_name)
+            .collect();
+        names.sort();
+        (names, result)
+    };
+    let (zelensky, result) = found("person:Zelensky");
+    assert_eq!(zelensky, names_in(&["Zelensk"]));
+    let listed: Vec<&Value> = result["facets"]["person"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["value"].as_str().unwrap().contains("Zelensk"))
+        .collect();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let (kyiv, _) = found("place:Kyiv");
+    assert_eq!(kyiv, names_in(&["Kiev", "Kyiv"]));
+    let (troops, _) = found("troops near:Belarus");
+    assert_eq!(
+        troops,
+        vec!["000_206c4c4cbddea84f.txt", "004_b74d3c7d15752bfa.txt"]
+    );
+}

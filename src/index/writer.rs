@@ -121,8 +121,10 @@ pub fn run_index(
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
     let (extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
+    // A new entity file changes every article's analysis: nothing counts as unchanged.
+    let reanalyse = entities_changed;
     let rebuild = request.full || entities_changed;
-    let previous = if rebuild {
+    let previous = if request.full {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
@@ -152,8 +154,8 @@ pub fn run_index(
                 if i >= files.len() || request.cancel.load(Ordering::Relaxed) {
                     break;
                 }
-                let outcome =
-                    process_file(store, extractor, &files[i], previous_ref.get(&files[i].key));
+                let known = previous_ref.get(&files[i].key).filter(|_| !reanalyse);
+                let outcome = process_file(store, extractor, &files[i], known);
                 if sender.send((i, outcome)).is_err() {
                     break;
                 }

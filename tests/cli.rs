@@ -887,12 +887,19 @@ fn stats_list_top_entities() {
     let ws = Workspace::new();
     ws.index();
     let stats = ws.json(&["stats"]);
-    let places: Vec<&str> = stats["top"]["place"]
+    let places: Vec<(&str, u64)> = stats["top"]["place"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["value"].as_str().unwrap())
+        .map(|p| (p["value"].as_str().unwrap(), p["count"].as_u64().unwrap()))
         .collect();
-    assert!(places.contains(&"Portmere"), "{places:?}");
+    assert!(
+        places.windows(2).all(|w| w[0].1 >= w[1].1),
+        "most frequent first: {places:?}"
+    );
+    assert!(
+        places.iter().any(|p| p.0 == "Ukraine" && p.1 >= 3),
+        "{places:?}"
+    );
     assert!(!stats["top"]["person"].as_array().unwrap().is_empty());
 }

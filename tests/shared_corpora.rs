@@ -334,3 +334,78 @@ fn seeds_answer_the_actor_queries() {
         vec!["000_206c4c4cbddea84f.txt", "004_b74d3c7d15752bfa.txt"]
     );
 }
+
+/// Reuters place codes as the names dossier lists them.
+fn reuters_place_name(code: &str) -> String {
+    match code {
+        "usa" => "united states".into(),
+        "uk" => "united kingdom".into(),
+        "ussr" => "soviet union".into(),
+        other => other.replace('-', " "),
+    }
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn reuters_tagged_countries_are_found_as_places() {
+    let gold: std::collections::HashMap<String, Value> = gold()
+        .into_iter()
+        .map(|g| (g["where"].as_str().unwrap().to_string(), g))
+        .collect();
+    let root = corpus();
+    let mut report = Vec::new();
+    for format in ["txt", "html", "jsonl"] {
+        let folder = root.join("reuters").join(format);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("extract")
+            .args(&files)
+            .output()
+            .unwrap();
+        let (mut found, mut tagged) = (0usize, 0usize);
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let article: Value = serde_json::from_str(line).unwrap();
+            let path = Path::new(article["path"].as_str().unwrap());
+            let mut place = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if let Some(line_number) = article["record"].as_u64() {
+                let shard = std::fs::read_to_string(path).unwrap();
+                let record: Value =
+                    serde_json::from_str(shard.lines().nth(line_number as usize - 1).unwrap())
+                        .unwrap();
+                place = format!("{place}#{}", record["id"].as_str().unwrap());
+            }
+            let Some(story) = gold.get(&place) else {
+                continue;
+            };
+            let places: Vec<String> = article["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "place")
+                .map(|e| e["name"].as_str().unwrap().to_lowercase())
+                .collect();
+            for code in story["places"].as_array().unwrap() {
+                tagged += 1;
+                found += places.contains(&reuters_place_name(code.as_str().unwrap())) as usize;
+            }
+        }
+        let share = found as f64 / tagged as f64;
+        report.push(format!("{format}: {found}/{tagged} = {share:.3}"));
+        assert!(
+            share >= 0.88,
+            "{format}: only {share:.3} of tagged countries found"
+        );
+    }
+    eprintln!(
+        "Reuters countries found among place entities:\n  {}",
+        report.join("\n  ")
+    );
+}

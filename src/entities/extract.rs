@@ -113,6 +113,9 @@ impl EntityExtractor {
         }
         let (start, end) = (tokens[0].start, tokens[tokens.len() - 1].end);
         let surface = &text[start..end];
+        if tag != "LOC" && tag != "PER" && tokens.len() > 1 {
+            self.country_word(text, tokens[0], out);
+        }
         let tagged_kind = match tag {
             "PER" => Some(EntityKind::Person),
             "LOC" => Some(EntityKind::Place),
@@ -200,7 +203,9 @@ impl EntityExtractor {
                 let word = &text[tokens[end].start..tokens[end].end];
                 push_key_word(&mut key, &word.to_lowercase());
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
-                    matched = Some((end, entry, form));
+                    if !entry.is_town() {
+                        matched = Some((end, entry, form));
+                    }
                 }
                 if !self.gazetteer.is_prefix(&key) {
                     break;
@@ -226,6 +231,37 @@ impl EntityExtractor {
                 }
             }
         }
+    }
+
+    /// "U.S. Agriculture Department", "British Airways": a country or its adjective
+    /// opening an organisation's name is a mention of that country too.
+    fn country_word(&self, text: &str, token: Span, out: &mut Vec<Mention>) {
+        let word = &text[token.start..token.end];
+        if let Some((entry, form)) = self.gazetteer.lookup(word) {
+            if entry.is_country() {
+                out.push(Mention {
+                    kind: EntityKind::Place,
+                    name: entry.name.clone(),
+                    start: token.start,
+                    end: token.end,
+                    form,
+                });
+            }
+        }
+    }
+
+    /// Countries the article's places lie in ("Cleveland" is in the United States),
+    /// which it does not name itself.
+    pub fn implied_countries<'n>(&self, places: impl Iterator<Item = &'n str>) -> Vec<String> {
+        let mut countries: Vec<String> = Vec::new();
+        for place in places {
+            if let Some(country) = self.gazetteer.country_of(place) {
+                if !countries.contains(&country.name) {
+                    countries.push(country.name.clone());
+                }
+            }
+        }
+        countries
     }
 
     /// "Russian-backed", "pro-Western": a demonym inside a hyphenated word.

@@ -30,6 +30,23 @@ pub enum Form {
 pub struct Entry {
     pub kind: EntityKind,
     pub name: String,
+    /// For places: country, city, town, state or region.
+    pub place_kind: Option<String>,
+    /// For places: the ISO code of the country they are in.
+    pub country: Option<String>,
+}
+
+impl Entry {
+    /// A place known only from a population list: used to name what the tagger marked as
+    /// a place, never to find mentions by itself (many towns share a name with a word).
+    pub fn is_town(&self) -> bool {
+        self.place_kind.as_deref() == Some("town")
+    }
+
+    /// Is this a country?
+    pub fn is_country(&self) -> bool {
+        self.place_kind.as_deref() == Some("country")
+    }
 }
 
 /// The merged alias table.
@@ -41,6 +58,8 @@ pub struct Gazetteer {
     /// not among these cannot grow into an alias.
     prefixes: rustc_hash::FxHashSet<String>,
     titles: HashSet<String>,
+    /// Countries by ISO code.
+    countries: FxHashMap<String, u32>,
     /// The most words any alias has.
     pub longest_alias_words: usize,
 }
@@ -81,8 +100,14 @@ impl Gazetteer {
     ) -> Result<Gazetteer, String> {
         let mut gazetteer = Gazetteer::default();
         for (line, cells) in rows(places) {
-            let [name, _kind, _country, aliases, demonyms] = cells_of::<5>(&cells);
+            let [name, place_kind, country, aliases, demonyms] = cells_of::<5>(&cells);
             let id = gazetteer.add_entry(EntityKind::Place, name);
+            let entry = &mut gazetteer.entries[id as usize];
+            entry.place_kind = Some(place_kind.to_string());
+            entry.country = (!country.is_empty()).then(|| country.to_string());
+            if place_kind == "country" {
+                gazetteer.countries.insert(country.to_string(), id);
+            }
             gazetteer
                 .add_names(id, name, aliases, Form::Name)
                 .map_err(|e| format!("places.tsv line {line}: {e}"))?;
@@ -115,6 +140,8 @@ impl Gazetteer {
         self.entries.push(Entry {
             kind,
             name: name.to_string(),
+            place_kind: None,
+            country: None,
         });
         self.entries.len() as u32 - 1
     }
@@ -172,6 +199,16 @@ impl Gazetteer {
         self.aliases
             .get(key)
             .map(|&(id, form)| (&self.entries[id as usize], form))
+    }
+
+    /// The country a listed place lies in, when the place is not a country itself.
+    pub fn country_of(&self, place: &str) -> Option<&Entry> {
+        let (entry, _) = self.lookup(place)?;
+        if entry.kind != EntityKind::Place || entry.is_country() {
+            return None;
+        }
+        let id = *self.countries.get(entry.country.as_deref()?)?;
+        Some(&self.entries[id as usize])
     }
 
     /// Could a longer alias start with these words?
@@ -260,6 +297,34 @@ mod tests {
             Some(("Belarus", Form::Demonym))
         );
         assert!(g.is_title("President") && g.is_title("Mr."));
+    }
+
+    #[test]
+    fn places_know_their_country() {
+        let g = Gazetteer::shipped();
+        assert_eq!(
+            g.country_of("Kiev").map(|e| e.name.as_str()),
+            Some("Ukraine")
+        );
+        assert_eq!(
+            g.country_of("Calif.").map(|e| e.name.as_str()),
+            Some("United States")
+        );
+        assert_eq!(g.country_of("Ukraine"), None);
+        assert!(g.lookup("Cleveland").is_some_and(|(e, _)| e.is_town()));
+    }
+
+    #[test]
+    fn longest_alias_wins_over_its_parts() {
+        // "Security Council of Russia" is not the UN Security Council.
+        let g = Gazetteer::shipped();
+        let name = |s: &str| g.lookup(s).map(|(e, _)| e.name.clone());
+        assert_eq!(name("Security Council"), Some("UN Security Council".into()));
+        assert_eq!(
+            name("Russian Security Council"),
+            Some("Security Council of Russia".into())
+        );
+        assert_eq!(name("New York"), Some("New York City".into()));
     }
 
     #[test]

@@ -98,6 +98,8 @@ impl UserEntities {
                     gazetteer.entries.push(super::gazetteer::Entry {
                         kind: *kind,
                         name: name.clone(),
+                        place_kind: None,
+                        country: None,
                     });
                     gazetteer.entries.len() as u32 - 1
                 }

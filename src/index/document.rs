@@ -146,7 +146,25 @@ pub fn analyse(
         extractor.extract(&article.body),
         &mut entities,
     );
-    // Entities named only in the title count too, without body mentions.
+    // Countries of the places named, and entities named only in the title, count too,
+    // without body mentions.
+    let places: Vec<String> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .map(|e| e.name.clone())
+        .collect();
+    for country in extractor.implied_countries(places.iter().map(String::as_str)) {
+        if !entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Place && e.name == country)
+        {
+            entities.push(EntityJson {
+                kind: EntityKind::Place,
+                name: country,
+                mentions: Vec::new(),
+            });
+        }
+    }
     for mention in extractor.extract(&article.title) {
         if !entities
             .iter()

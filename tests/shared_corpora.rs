@@ -152,9 +152,10 @@ fn gold() -> Vec<Value> {
         .collect()
 }
 
-/// `where` in the gold file for each article `extract` prints: the path relative to
-/// the corpus, plus `#id` for JSONL records (the record's own `id` field).
-fn extracted_dates(format: &str) -> std::collections::HashMap<String, String> {
+/// Every article of a Reuters folder as `extract` prints it, with its `where` in the
+/// gold file: the path relative to the corpus, plus `#id` for JSONL records (the
+/// record's own `id` field).
+fn extract_reuters(format: &str) -> Vec<(String, Value)> {
     let root = corpus();
     let folder = root.join("reuters").join(format);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
@@ -172,28 +173,48 @@ fn extracted_dates(format: &str) -> std::collections::HashMap<String, String> {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let mut dates = std::collections::HashMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let article: Value = serde_json::from_str(line).unwrap();
-        let path = Path::new(article["path"].as_str().unwrap());
-        let relative = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let key = match article["record"].as_u64() {
-            Some(line_number) => {
-                let shard = std::fs::read_to_string(path).unwrap();
-                let record: Value =
-                    serde_json::from_str(shard.lines().nth(line_number as usize - 1).unwrap())
-                        .unwrap();
-                format!("{relative}#{}", record["id"].as_str().unwrap())
-            }
-            None => relative,
-        };
-        dates.insert(key, article["published"].as_str().unwrap_or("").to_string());
-    }
-    dates
+    let mut shards: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let article: Value = serde_json::from_str(line).unwrap();
+            let path = PathBuf::from(article["path"].as_str().unwrap());
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let place = match article["record"].as_u64() {
+                Some(line_number) => {
+                    let lines = shards.entry(path.clone()).or_insert_with(|| {
+                        std::fs::read_to_string(&path)
+                            .unwrap()
+                            .lines()
+                            .map(str::to_string)
+                            .collect()
+                    });
+                    let record: Value =
+                        serde_json::from_str(&lines[line_number as usize - 1]).unwrap();
+                    format!("{relative}#{}", record["id"].as_str().unwrap())
+                }
+                None => relative,
+            };
+            (place, article)
+        })
+        .collect()
+}
+
+/// The publication day `extract` gives each Reuters article of a folder, by `where`.
+fn extracted_dates(format: &str) -> std::collections::HashMap<String, String> {
+    extract_reuters(format)
+        .into_iter()
+        .map(|(place, article)| {
+            (
+                place,
+                article["published"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -352,36 +373,10 @@ fn reuters_tagged_countries_are_found_as_places() {
         .into_iter()
         .map(|g| (g["where"].as_str().unwrap().to_string(), g))
         .collect();
-    let root = corpus();
     let mut report = Vec::new();
     for format in ["txt", "html", "jsonl"] {
-        let folder = root.join("reuters").join(format);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .arg("extract")
-            .args(&files)
-            .output()
-            .unwrap();
         let (mut found, mut tagged) = (0usize, 0usize);
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let article: Value = serde_json::from_str(line).unwrap();
-            let path = Path::new(article["path"].as_str().unwrap());
-            let mut place = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if let Some(line_number) = article["record"].as_u64() {
-                let shard = std::fs::read_to_string(path).unwrap();
-                let record: Value =
-                    serde_json::from_str(shard.lines().nth(line_number as usize - 1).unwrap())
-                        .unwrap();
-                place = format!("{place}#{}", record["id"].as_str().unwrap());
-            }
+        for (place, article) in extract_reuters(format) {
             let Some(story) = gold.get(&place) else {
                 continue;
             };

@@ -37,14 +37,11 @@ pub struct Compiled {
 pub trait EntityResolver {
     /// The entities `name` names (of `kind`, or any kind); empty when none is known.
     fn resolve(&self, kind: Option<EntityKind>, name: &str) -> Vec<(EntityKind, String)>;
-}
 
-/// A resolver that knows no entities.
-pub struct NoEntities;
-
-impl EntityResolver for NoEntities {
-    fn resolve(&self, _: Option<EntityKind>, _: &str) -> Vec<(EntityKind, String)> {
-        Vec::new()
+    /// The entities a word next to near: names: a listed alias or an exact name, found
+    /// without scanning (every word of a near: query is asked).
+    fn named(&self, name: &str) -> Vec<(EntityKind, String)> {
+        self.resolve(None, name)
     }
 }
 
@@ -238,7 +235,7 @@ impl<'a> Compiler<'a> {
         };
         let mut terms: Vec<String> = self
             .entities
-            .resolve(None, text)
+            .named(text)
             .into_iter()
             .map(|(kind, name)| entity_term(kind, &name))
             .collect();

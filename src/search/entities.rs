@@ -38,7 +38,14 @@ impl IndexEntities<'_> {
                 continue;
             };
             while stream.advance() {
-                let Ok(name) = std::str::from_utf8(stream.key()) else {
+                // Cheap test first: a match ends with the key, ignoring ASCII case.
+                let bytes = stream.key();
+                let ends_with_key = bytes.len() >= key.len()
+                    && bytes[bytes.len() - key.len()..].eq_ignore_ascii_case(key.as_bytes());
+                if !ends_with_key {
+                    continue;
+                }
+                let Ok(name) = std::str::from_utf8(bytes) else {
                     continue;
                 };
                 let name_key = alias_key(name);
@@ -54,7 +61,54 @@ impl IndexEntities<'_> {
     }
 }
 
+impl IndexEntities<'_> {
+    /// Is this exact canonical name in the index, as a `kind`?
+    fn in_index(&self, kind: EntityKind, name: &str) -> bool {
+        let term = tantivy::Term::from_field_text(self.field(kind), name);
+        self.searcher.segment_readers().iter().any(|segment| {
+            segment
+                .inverted_index(self.field(kind))
+                .ok()
+                .and_then(|i| i.get_term_info(&term).ok().flatten())
+                .is_some()
+        })
+    }
+}
+
+/// "kuleba" -> "Kuleba", "new york" -> "New York".
+fn title_case(name: &str) -> String {
+    name.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
 impl EntityResolver for IndexEntities<'_> {
+    fn named(&self, name: &str) -> Vec<(EntityKind, String)> {
+        if let Some((entry, _)) = self.extractor.gazetteer().lookup(name) {
+            let user = self.extractor.user();
+            return vec![(
+                entry.kind,
+                user.renamed(&entry.name).unwrap_or(&entry.name).to_string(),
+            )];
+        }
+        let mut found = Vec::new();
+        for candidate in [name.to_string(), title_case(name)] {
+            for kind in EntityKind::ALL {
+                if self.in_index(kind, &candidate) && !found.contains(&(kind, candidate.clone())) {
+                    found.push((kind, candidate.clone()));
+                }
+            }
+        }
+        found
+    }
+
     fn resolve(&self, kind: Option<EntityKind>, name: &str) -> Vec<(EntityKind, String)> {
         let user = self.extractor.user();
         if user.is_dropped(name) {

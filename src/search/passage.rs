@@ -111,7 +111,7 @@ fn near_pattern(operand: &Operand, analyzer: &Analyzer, entities: &dyn EntityRes
     let Operand::Word { text: word, .. } = operand else {
         return text;
     };
-    let named = entities.resolve(None, word);
+    let named = entities.named(word);
     if named.is_empty() {
         return text;
     }

@@ -903,3 +903,15 @@ fn stats_list_top_entities() {
     );
     assert!(!stats["top"]["person"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_missing_entity_file_says_which_and_what_to_do() {
+    let ws = Workspace::new();
+    let output = ws.run(&["index", "news", "--entities", "nowhere.tsv"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("nowhere.tsv") && message.contains("check the path given to --entities"),
+        "{message}"
+    );
+}

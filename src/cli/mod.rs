@@ -285,7 +285,12 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             entities,
         } => {
             let entities = match entities {
-                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?),
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::Input {
+                    path: path.clone(),
+                    reason: format!(
+                        "cannot read the entity file ({e}); check the path given to --entities"
+                    ),
+                })?),
                 None => None,
             };
             let request = IndexRequest {

@@ -55,6 +55,18 @@ fn file_name(hit: &Value) -> String {
         .to_string()
 }
 
+/// The file names of a search's hits, sorted.
+fn sorted_hit_names(result: &Value) -> Vec<String> {
+    let mut names: Vec<String> = result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(file_name)
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 #[ignore = "needs ../shared"]
 fn seeds_answer_the_issue_queries() {
@@ -68,15 +80,8 @@ fn seeds_answer_the_issue_queries() {
     assert_eq!(file_name(&result["hits"][0]), "000_206c4c4cbddea84f.txt");
 
     let (_, result, _) = dossier(index.path(), &["search", "troops near:Belarus"]);
-    let mut names: Vec<String> = result["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(file_name)
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        sorted_hit_names(&result),
         vec!["000_206c4c4cbddea84f.txt", "004_b74d3c7d15752bfa.txt"]
     );
     for hit in result["hits"].as_array().unwrap() {
@@ -329,14 +334,7 @@ fn seeds_answer_the_actor_queries() {
     };
     let found = |query: &str| -> (Vec<String>, Value) {
         let (_, result, _) = dossier(index.path(), &["search", query, "--facets", "-n", "20"]);
-        let mut names: Vec<String> = result["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(file_name)
-            .collect();
-        names.sort();
-        (names, result)
+        (sorted_hit_names(&result), result)
     };
     let (zelensky, result) = found("person:Zelensky");
     assert_eq!(zelensky, names_in(&["Zelensk"]));

@@ -8,6 +8,7 @@
 //! written for accented spellings ("é" in French suffixes).
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -18,7 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 /// The analyzer's identity, recorded in every index: change it whenever the terms it
 /// produces for some text could change.
 pub const ANALYZER_ID: &str =
-    "dossier-analyzer/1 (words+apostrophes; lowercase; rust-stemmers 1.2 snowball; nfd-fold)";
+    "dossier-analyzer/2 (words+apostrophes; lowercase; rust-stemmers 1.2 snowball; nfd-fold; entity tokens on mention edges; tagger DSNER002)";
 
 /// The default language when detection is unsure.
 pub const DEFAULT_LANG: &str = "en";
@@ -336,13 +337,13 @@ const ANNOTATION_MARK: char = '\u{1}';
 /// Separates the stacked tokens in the annotation header.
 const STACKED_MARK: char = '\u{2}';
 
-/// An extra token to index at the positions of the words in `start..end` (an entity
-/// mention), on top of the words themselves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackedToken {
+/// An extra token to index at the positions of the first and the last word in
+/// `start..end` (an entity mention), on top of the words themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StackedToken<'t> {
     pub start: usize,
     pub end: usize,
-    pub term: String,
+    pub term: &'t str,
 }
 
 /// The index term of an entity: `@place:belarus`, `@person:vladimir_putin`. No word
@@ -373,7 +374,7 @@ pub fn annotate(lang: &str, stacked: &[StackedToken], text: &str) -> String {
     value.push_str(lang);
     for token in stacked {
         value.push(STACKED_MARK);
-        value.push_str(&format!("{}:{}:{}", token.start, token.end, token.term));
+        let _ = write!(value, "{}:{}:{}", token.start, token.end, token.term);
     }
     value.push(ANNOTATION_MARK);
     value.push_str(text);
@@ -382,7 +383,7 @@ pub fn annotate(lang: &str, stacked: &[StackedToken], text: &str) -> String {
 
 /// Splits an annotated value into its analyzer, stacked tokens and text (plain text:
 /// English, nothing stacked).
-fn read_annotation(value: &str) -> (Analyzer, Vec<StackedToken>, &str) {
+fn read_annotation(value: &str) -> (Analyzer, Vec<StackedToken<'_>>, &str) {
     if let Some(rest) = value.strip_prefix(ANNOTATION_MARK) {
         if let Some((header, text)) = rest.split_once(ANNOTATION_MARK) {
             let mut parts = header.split(STACKED_MARK);
@@ -395,7 +396,7 @@ fn read_annotation(value: &str) -> (Analyzer, Vec<StackedToken>, &str) {
                     Some(StackedToken {
                         start,
                         end,
-                        term: fields.next()?.to_string(),
+                        term: fields.next()?,
                     })
                 })
                 .collect();
@@ -421,7 +422,7 @@ pub struct AnalyzedTokenStream<'a> {
     token: &'a mut tantivy::tokenizer::Token,
     scratch: String,
     position: usize,
-    stacked: Vec<StackedToken>,
+    stacked: Vec<StackedToken<'a>>,
     /// First stacked token that may still cover a word.
     cursor: usize,
     /// Stacked tokens (indices into `stacked`) still to emit on the current word.
@@ -459,7 +460,10 @@ impl AnalyzedTokenStream<'_> {
             if token.start >= end {
                 break;
             }
-            if token.end > start {
+            // On the first and the last word of the span only: near: measures from the
+            // nearer edge of a mention, and inner words would only add postings.
+            let first_or_last = start <= token.start || token.end <= end;
+            if token.end > start && first_or_last {
                 self.pending.push(k);
             }
         }
@@ -470,7 +474,7 @@ impl tantivy::tokenizer::TokenStream for AnalyzedTokenStream<'_> {
     fn advance(&mut self) -> bool {
         if let Some(k) = self.pending.pop() {
             self.token.text.clear();
-            self.token.text.push_str(&self.stacked[k].term);
+            self.token.text.push_str(self.stacked[k].term);
             return true;
         }
         let Some((start, end)) = self.words.next() else {
@@ -589,12 +593,21 @@ mod tests {
     #[test]
     fn stacked_tokens_share_the_positions_of_their_words() {
         use tantivy::tokenizer::{TokenStream, Tokenizer};
-        let text = "Troops of Vladimir Putin left";
-        let stacked = vec![StackedToken {
-            start: 10,
-            end: 24,
-            term: entity_term(crate::model::EntityKind::Person, "Vladimir Putin"),
-        }];
+        let text = "Troops of Vladimir Vladimirovich Putin left Minsk";
+        let person = entity_term(crate::model::EntityKind::Person, "Vladimir Putin");
+        let place = entity_term(crate::model::EntityKind::Place, "Minsk");
+        let stacked = vec![
+            StackedToken {
+                start: 10,
+                end: 38,
+                term: &person,
+            },
+            StackedToken {
+                start: 44,
+                end: 49,
+                term: &place,
+            },
+        ];
         let value = annotate("en", &stacked, text);
         let mut tokenizer = TantivyTokenizer::default();
         let mut stream = tokenizer.token_stream(&value);
@@ -602,14 +615,18 @@ mod tests {
         while stream.advance() {
             seen.push((stream.token().text.clone(), stream.token().position));
         }
+        // A mention's token stands on its first and last words, not the ones between.
         let expected: Vec<(String, usize)> = vec![
             ("troop".into(), 0),
             ("of".into(), 1),
             ("vladimir".into(), 2),
             ("@person:vladimir_putin".into(), 2),
-            ("putin".into(), 3),
-            ("@person:vladimir_putin".into(), 3),
-            ("left".into(), 4),
+            ("vladimirovich".into(), 3),
+            ("putin".into(), 4),
+            ("@person:vladimir_putin".into(), 4),
+            ("left".into(), 5),
+            ("minsk".into(), 6),
+            ("@place:minsk".into(), 6),
         ];
         assert_eq!(seen, expected);
     }

@@ -3,14 +3,16 @@
 //! demonyms become mentions of their place, titles are dropped, and a surname alone
 //! takes the full name used elsewhere in the article.
 
-use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
 use super::gazetteer::{alias_key, Form, Gazetteer};
 use super::lexicon::{push_key_word, Lexicon};
-use super::tagger::{spans, Sentence, Tagger};
+use super::tagger::{spans, Scratch, Sentence, Tagger};
 use super::tokens::{tokenize, Span};
 use super::user::UserEntities;
 use crate::model::EntityKind;
@@ -43,6 +45,8 @@ pub struct EntityExtractor {
     gazetteer: Gazetteer,
     user: UserEntities,
     tagger: &'static Tagger,
+    /// False only for measurements of indexing without extraction.
+    active: bool,
 }
 
 impl EntityExtractor {
@@ -54,7 +58,17 @@ impl EntityExtractor {
             gazetteer,
             user,
             tagger: shipped_tagger(),
+            active: true,
         })
+    }
+
+    /// An extractor that finds nothing: `benches/compare.sh` uses it (through
+    /// `DOSSIER_BENCH_NO_ENTITIES=1`) to measure what extraction costs indexing.
+    pub fn inactive(self) -> EntityExtractor {
+        EntityExtractor {
+            active: false,
+            ..self
+        }
     }
 
     /// The shipped lists and model only.
@@ -63,6 +77,7 @@ impl EntityExtractor {
             gazetteer: Gazetteer::shipped().clone(),
             user: UserEntities::default(),
             tagger: shipped_tagger(),
+            active: true,
         });
         &SHIPPED
     }
@@ -79,22 +94,32 @@ impl EntityExtractor {
 
     /// Every mention in `text`, in order.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
+        if !self.active {
+            return Vec::new();
+        }
         let lexicon = Lexicon::new(&self.gazetteer);
         let mut mentions = Vec::new();
         let tokenized = tokenize(text);
+        // Buffers reused from sentence to sentence.
+        let mut sentence = Sentence::default();
+        let mut tags = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut covered = Vec::new();
         for sentence_tokens in tokenized.iter() {
-            let words: Vec<&str> = sentence_tokens
-                .iter()
-                .map(|t| &text[t.start..t.end])
-                .collect();
-            let sentence = Sentence::new(words, &lexicon);
-            let tagged = spans(&self.tagger.tag(&sentence));
-            let mut covered = vec![false; sentence_tokens.len()];
-            for &(first, last, kind) in &tagged {
+            let words = sentence_tokens.iter().map(|t| &text[t.start..t.end]);
+            sentence.refill(words, &lexicon);
+            self.tagger.tag_into(&sentence, &mut tags, &mut scratch);
+            covered.clear();
+            covered.resize(sentence_tokens.len(), false);
+            for (first, last, kind) in spans(&tags) {
                 covered[first..last].iter_mut().for_each(|c| *c = true);
                 self.resolve_span(text, &sentence_tokens[first..last], kind, &mut mentions);
             }
-            self.listed_names(text, sentence_tokens, &covered, &mut mentions);
+            let words = SentenceWords {
+                tokens: sentence_tokens,
+                lower: sentence.lower(),
+            };
+            self.listed_names(text, &words, &covered, &mut mentions);
         }
         mentions.sort_by_key(|m| m.start);
         link_surnames(text, tokenized.tokens.iter(), &mut mentions);
@@ -182,8 +207,16 @@ impl EntityExtractor {
 
     /// Listed names and demonyms the tagger passed over (often at the start of a
     /// sentence): the longest alias starting at each capitalised word not in a span.
-    fn listed_names(&self, text: &str, tokens: &[Span], covered: &[bool], out: &mut Vec<Mention>) {
+    fn listed_names(
+        &self,
+        text: &str,
+        words: &SentenceWords,
+        covered: &[bool],
+        out: &mut Vec<Mention>,
+    ) {
         let longest = self.gazetteer.longest_alias_words.max(1);
+        let tokens = words.tokens;
+        let mut key = String::new();
         let mut i = 0;
         while i < tokens.len() {
             let word = &text[tokens[i].start..tokens[i].end];
@@ -192,7 +225,7 @@ impl EntityExtractor {
                 continue;
             }
             let mut matched = None;
-            let mut key = String::new();
+            key.clear();
             for end in i..tokens.len().min(i + longest) {
                 if covered[end] {
                     break;
@@ -200,8 +233,7 @@ impl EntityExtractor {
                 if end > i {
                     key.push(' ');
                 }
-                let word = &text[tokens[end].start..tokens[end].end];
-                push_key_word(&mut key, &word.to_lowercase());
+                push_key_word(&mut key, &words.lower[end]);
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
                     if !entry.is_town() {
                         matched = Some((end, entry, form));
@@ -281,6 +313,12 @@ impl EntityExtractor {
             offset += part.len() + 1;
         }
     }
+}
+
+/// A sentence's tokens with their lower-case words.
+struct SentenceWords<'s, 't> {
+    tokens: &'s [Span],
+    lower: &'s [Cow<'t, str>],
 }
 
 /// A name as written, without a possessive and with single spaces.

@@ -3,8 +3,6 @@
 //! one alias table. Every alias names one entity: a conflict is an error, caught by
 //! the data test, never a silent choice.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
@@ -57,7 +55,7 @@ pub struct Gazetteer {
     /// Every alias cut after each of its words but the last: a run of words that is
     /// not among these cannot grow into an alias.
     prefixes: rustc_hash::FxHashSet<String>,
-    titles: HashSet<String>,
+    titles: rustc_hash::FxHashSet<String>,
     /// Countries by ISO code.
     countries: FxHashMap<String, u32>,
     /// The most words any alias has.
@@ -67,18 +65,35 @@ pub struct Gazetteer {
 /// Normalises a name for lookup: lower case, no dots, straight apostrophes, single
 /// spaces, no leading "the". "U.S." and "US" meet; so do "The Kremlin" and "Kremlin".
 pub fn alias_key(surface: &str) -> String {
-    let lowered: String = surface
-        .chars()
-        .filter(|c| *c != '.')
-        .map(|c| if c == '’' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect();
-    let words: Vec<&str> = lowered.split_whitespace().collect();
-    let words = match words.first() {
-        Some(&"the") if words.len() > 1 => &words[1..],
-        _ => &words[..],
-    };
-    words.join(" ")
+    let mut key = String::with_capacity(surface.len());
+    write_alias_key(surface, &mut key);
+    key
+}
+
+/// Writes the alias key of `surface` into `key` (cleared first), as [`alias_key`].
+pub fn write_alias_key(surface: &str, key: &mut String) {
+    key.clear();
+    for word in surface.split_whitespace() {
+        let before = key.len();
+        if before > 0 {
+            key.push(' ');
+        }
+        let word_start = key.len();
+        for c in word.chars() {
+            match c {
+                '.' => {}
+                '’' => key.push('\''),
+                c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+                c => key.extend(c.to_lowercase()),
+            }
+        }
+        if key.len() == word_start {
+            key.truncate(before); // a word of dots only
+        }
+    }
+    if key.len() > 4 && key.starts_with("the ") {
+        key.drain(..4);
+    }
 }
 
 impl Gazetteer {
@@ -226,7 +241,12 @@ impl Gazetteer {
 
     /// Is this word (or phrase) a title or honorific ("President", "Mr")?
     pub fn is_title(&self, words: &str) -> bool {
-        self.titles.contains(&alias_key(words))
+        self.is_title_key(&alias_key(words))
+    }
+
+    /// Like [`Gazetteer::is_title`] for an already normalised key.
+    pub fn is_title_key(&self, key: &str) -> bool {
+        self.titles.contains(key)
     }
 
     /// Every alias with its entity (for validation and listing).
@@ -251,6 +271,7 @@ fn cells_of<'a, const N: usize>(cells: &[&'a str]) -> [&'a str; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn shipped_lists_load_without_conflicts() {

@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 
 use super::gazetteer::{Form, Gazetteer};
-use super::tagger::MARKS;
 use crate::model::EntityKind;
 
 /// The word lists the tagger's gazetteer features look up.
@@ -21,16 +20,14 @@ impl<'g> Lexicon<'g> {
 
     /// Marks per word, as bits of [`MARKS`]. Aliases are matched on runs starting with
     /// a capitalised word.
-    pub fn marks(&self, words: &[&str], lower: &[Cow<str>]) -> Vec<u16> {
-        let mut marks = vec![0u16; words.len()];
+    pub fn marks(&self, words: &[&str], lower: &[Cow<str>], marks: &mut Vec<u16>) {
+        marks.clear();
+        marks.resize(words.len(), 0);
         let longest = self.gazetteer.longest_alias_words.max(1);
         let mut key = String::with_capacity(48);
         for start in 0..words.len() {
             if !words[start].chars().next().is_some_and(char::is_uppercase) {
                 continue;
-            }
-            if self.gazetteer.is_title(&lower[start]) {
-                marks[start] |= mark_bit("TITLE");
             }
             key.clear();
             for end in start..words.len().min(start + longest) {
@@ -38,15 +35,17 @@ impl<'g> Lexicon<'g> {
                     key.push(' ');
                 }
                 push_key_word(&mut key, &lower[end]);
+                if end == start && self.gazetteer.is_title_key(&key) {
+                    marks[start] |= TITLE;
+                }
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
-                    let kind = match (form, entry.kind) {
-                        (Form::Demonym, _) => "DEM",
-                        (_, EntityKind::Person) => "PER",
-                        (_, EntityKind::Place) => "LOC",
-                        (_, EntityKind::Org) => "ORG",
+                    let (begin, inside) = match (form, entry.kind) {
+                        (Form::Demonym, _) => (DEMONYM_BEGIN, DEMONYM_INSIDE),
+                        (_, EntityKind::Person) => (PERSON_BEGIN, PERSON_INSIDE),
+                        (_, EntityKind::Place) => (PLACE_BEGIN, PLACE_INSIDE),
+                        (_, EntityKind::Org) => (ORG_BEGIN, ORG_INSIDE),
                     };
-                    marks[start] |= mark_bit(&format!("{kind}-B"));
-                    let inside = mark_bit(&format!("{kind}-I"));
+                    marks[start] |= begin;
                     marks[start + 1..=end].iter_mut().for_each(|m| *m |= inside);
                 }
                 if !self.gazetteer.is_prefix(&key) {
@@ -54,7 +53,6 @@ impl<'g> Lexicon<'g> {
                 }
             }
         }
-        marks
     }
 }
 
@@ -68,6 +66,45 @@ pub fn push_key_word(key: &mut String, lower_word: &str) {
     );
 }
 
-fn mark_bit(mark: &str) -> u16 {
-    MARKS.iter().position(|m| *m == mark).map_or(0, |i| 1 << i)
+/// The bit of a mark in [`MARKS`].
+const fn bit(i: usize) -> u16 {
+    1 << i
+}
+
+const PERSON_BEGIN: u16 = bit(0);
+const PERSON_INSIDE: u16 = bit(1);
+const PLACE_BEGIN: u16 = bit(2);
+const PLACE_INSIDE: u16 = bit(3);
+const ORG_BEGIN: u16 = bit(4);
+const ORG_INSIDE: u16 = bit(5);
+const DEMONYM_BEGIN: u16 = bit(6);
+const DEMONYM_INSIDE: u16 = bit(7);
+const TITLE: u16 = bit(8);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::tagger::MARKS;
+
+    #[test]
+    fn mark_bits_follow_the_order_of_marks() {
+        let bits = [
+            PERSON_BEGIN,
+            PERSON_INSIDE,
+            PLACE_BEGIN,
+            PLACE_INSIDE,
+            ORG_BEGIN,
+            ORG_INSIDE,
+            DEMONYM_BEGIN,
+            DEMONYM_INSIDE,
+            TITLE,
+        ];
+        let names = [
+            "PER-B", "PER-I", "LOC-B", "LOC-I", "ORG-B", "ORG-I", "DEM-B", "DEM-I", "TITLE",
+        ];
+        for (bit, name) in bits.iter().zip(names) {
+            let index = MARKS.iter().position(|m| *m == name).expect("mark listed");
+            assert_eq!(*bit, 1 << index, "{name}");
+        }
+    }
 }

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::io::{Read, Write};
+use std::sync::LazyLock;
 
 use rustc_hash::FxHasher;
 
@@ -23,7 +24,7 @@ pub const TAGS: [&str; 9] = [
 /// Hash buckets per tag: features collide rarely at this size and the model stays small.
 pub const BUCKETS: usize = 1 << 16;
 
-const MAGIC: &[u8; 8] = b"DSNER001";
+const MAGIC: &[u8; 8] = b"DSNER002";
 
 /// Lower-case words that may continue a name ("Bank of England", "Charles de Gaulle").
 const CONNECTORS: &[&str] = &[
@@ -41,6 +42,7 @@ pub struct Tagger {
 
 /// One sentence prepared for tagging: words and what features need of them. Words
 /// without capitals are borrowed, not copied: most of a sentence is lower-case.
+#[derive(Default)]
 pub struct Sentence<'a> {
     words: Vec<&'a str>,
     lower: Vec<Cow<'a, str>>,
@@ -48,34 +50,67 @@ pub struct Sentence<'a> {
     capitalised: Vec<bool>,
     /// Gazetteer marks per word, as bits of [`MARKS`].
     gazetteer: Vec<u16>,
+    /// Hash of each lower-case word: features combine these instead of rehashing.
+    hashes: Vec<u64>,
     all_caps: bool,
 }
 
 impl<'a> Sentence<'a> {
     /// Prepares the words of one sentence.
     pub fn new(words: Vec<&'a str>, lexicon: &Lexicon) -> Sentence<'a> {
-        let mut lower = Vec::with_capacity(words.len());
-        let mut capitalised = Vec::with_capacity(words.len());
+        let mut sentence = Sentence::default();
+        sentence.refill(words.into_iter(), lexicon);
+        sentence
+    }
+
+    /// Prepares the words of another sentence, reusing this one's buffers.
+    pub fn refill(&mut self, words: impl Iterator<Item = &'a str>, lexicon: &Lexicon) {
+        self.words.clear();
+        self.words.extend(words);
+        self.lower.clear();
+        self.capitalised.clear();
         let (mut letters, mut capitals) = (0usize, 0usize);
-        for word in &words {
+        for word in &self.words {
             let (word_letters, word_capitals) = count_case(word);
             letters += word_letters;
             capitals += word_capitals;
-            capitalised.push(word_capitals > 0);
-            lower.push(if word_capitals > 0 {
-                Cow::Owned(word.to_lowercase())
+            self.capitalised.push(word_capitals > 0);
+            self.lower.push(if word_capitals > 0 {
+                Cow::Owned(if word.is_ascii() {
+                    word.to_ascii_lowercase()
+                } else {
+                    word.to_lowercase()
+                })
             } else {
                 Cow::Borrowed(*word)
             });
         }
-        let all_caps = letters > 8 && capitals * 10 >= letters * 9;
-        let gazetteer = lexicon.marks(&words, &lower);
-        Sentence {
-            words,
-            lower,
-            capitalised,
-            gazetteer,
-            all_caps,
+        self.all_caps = letters > 8 && capitals * 10 >= letters * 9;
+        lexicon.marks(&self.words, &self.lower, &mut self.gazetteer);
+        // Only words near a possible name are ever looked at by features: hash those.
+        self.hashes.clear();
+        self.hashes.resize(self.words.len(), UNHASHED);
+        for i in 0..self.words.len() {
+            if self.capitalised[i] || self.gazetteer[i] != 0 {
+                for j in i.saturating_sub(2)..(i + 3).min(self.words.len()) {
+                    if self.hashes[j] == UNHASHED {
+                        self.hashes[j] = hash_str(&self.lower[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The words, lower-cased.
+    pub fn lower(&self) -> &[Cow<'a, str>] {
+        &self.lower
+    }
+
+    /// The hash of word `j` (computed now if `refill` did not).
+    fn hash(&self, j: usize) -> u64 {
+        match self.hashes[j] {
+            UNHASHED => hash_str(&self.lower[j]),
+            known => known,
         }
     }
 
@@ -93,12 +128,19 @@ impl<'a> Sentence<'a> {
 
 /// Letters and capital letters in a word (an ASCII word is counted byte by byte).
 fn count_case(word: &str) -> (usize, usize) {
-    if word.is_ascii() {
-        let bytes = word.as_bytes();
-        let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
-        let capitals = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
-        return (letters, capitals);
+    let (mut letters, mut capitals) = (0, 0);
+    for byte in word.bytes() {
+        if !byte.is_ascii() {
+            return count_case_unicode(word);
+        }
+        letters += usize::from(byte.is_ascii_alphabetic());
+        capitals += usize::from(byte.is_ascii_uppercase());
     }
+    (letters, capitals)
+}
+
+/// [`count_case`] for words with non-ASCII letters.
+fn count_case_unicode(word: &str) -> (usize, usize) {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     let capitals = word.chars().filter(|c| c.is_uppercase()).count();
     (letters, capitals)
@@ -109,14 +151,22 @@ pub const MARKS: [&str; 9] = [
     "PER-B", "PER-I", "LOC-B", "LOC-I", "ORG-B", "ORG-I", "DEM-B", "DEM-I", "TITLE",
 ];
 
-/// Hashes feature parts into a bucket.
-fn bucket(template: u8, parts: &[&str]) -> u32 {
+/// The hash of one feature part.
+fn hash_str(part: &str) -> u64 {
     let mut hasher = FxHasher::default();
-    template.hash(&mut hasher);
+    part.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Combines a feature template with the hashes of its parts into a bucket.
+fn bucket(template: u8, parts: &[u64]) -> u32 {
+    let mut h = u64::from(template)
+        .wrapping_add(1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for part in parts {
-        part.hash(&mut hasher);
+        h = (h.rotate_left(23) ^ part).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
-    (hasher.finish() % BUCKETS as u64) as u32
+    ((h >> 32) % BUCKETS as u64) as u32
 }
 
 /// "Putin" -> "Xx", "U.S." -> "X.X.", "1996-08-22" -> "d-d-d", "McDonald" -> "XxXx".
@@ -177,16 +227,17 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, scratch: 
         shapes,
     } = scratch;
     out.clear();
-    let word = |k: isize| -> &str {
+    let word = |k: isize| -> u64 {
         let j = i as isize + k;
         if j < 0 {
-            "<s>"
+            *SENTENCE_START
         } else if j as usize >= s.len() {
-            "</s>"
+            *SENTENCE_END
         } else {
-            &s.lower[j as usize]
+            s.hash(j as usize)
         }
     };
+    let mut shape_hashes = [0u64; 3];
     for (k, shape) in shapes.iter_mut().enumerate() {
         let j = i as isize + k as isize - 1;
         if j < 0 || j as usize >= s.len() {
@@ -195,10 +246,13 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, scratch: 
         } else {
             write_shape(s.words[j as usize], shape);
         }
+        shape_hashes[k] = hash_str(shape);
     }
-    let [shape_before, shape_here, shape_after] = &*shapes;
-    let w: &str = &s.lower[i];
-    let (p, pp) = (TAGS[previous as usize], TAGS[before_previous as usize]);
+    let [shape_before, shape_here, shape_after] = shape_hashes;
+    let lower: &str = &s.lower[i];
+    let w = s.hash(i);
+    let (p, pp) = (u64::from(previous), u64::from(before_previous));
+    let affix_hash = |n, from_end| hash_str(affix(lower, n, from_end));
     out.push(bucket(0, &[]));
     out.push(bucket(1, &[w]));
     out.push(bucket(2, &[word(-1)]));
@@ -208,32 +262,36 @@ fn features(s: &Sentence, i: usize, previous: u8, before_previous: u8, scratch: 
     out.push(bucket(6, &[shape_here]));
     out.push(bucket(7, &[shape_before, shape_here]));
     out.push(bucket(8, &[shape_here, shape_after]));
-    out.push(bucket(9, &[affix(w, 3, false)]));
-    out.push(bucket(10, &[affix(w, 2, true)]));
-    out.push(bucket(11, &[affix(w, 3, true)]));
-    out.push(bucket(12, &[affix(w, 4, true)]));
+    out.push(bucket(9, &[affix_hash(3, false)]));
+    out.push(bucket(10, &[affix_hash(2, true)]));
+    out.push(bucket(11, &[affix_hash(3, true)]));
+    out.push(bucket(12, &[affix_hash(4, true)]));
     out.push(bucket(13, &[p]));
     out.push(bucket(14, &[pp, p]));
     out.push(bucket(15, &[p, w]));
     out.push(bucket(16, &[word(-1), w]));
     out.push(bucket(17, &[w, word(1)]));
-    out.push(bucket(
-        18,
-        &[if i == 0 { "first" } else { "later" }, shape_here],
-    ));
-    out.push(bucket(19, &[if s.all_caps { "caps" } else { "mixed" }, w]));
-    out.push(bucket(20, &[affix(w, 2, false)]));
+    out.push(bucket(18, &[u64::from(i == 0), shape_here]));
+    out.push(bucket(19, &[u64::from(s.all_caps), w]));
+    out.push(bucket(20, &[affix_hash(2, false)]));
     out.push(bucket(21, &[p, shape_here, word(1)]));
-    for (bit, mark) in MARKS.iter().enumerate() {
+    for bit in 0..MARKS.len() as u64 {
         if s.gazetteer[i] & (1 << bit) != 0 {
-            out.push(bucket(22, &[mark]));
-            out.push(bucket(23, &[mark, p]));
+            out.push(bucket(22, &[bit]));
+            out.push(bucket(23, &[bit, p]));
         }
         if i > 0 && s.gazetteer[i - 1] & (1 << bit) != 0 {
-            out.push(bucket(24, &[mark]));
+            out.push(bucket(24, &[bit]));
         }
     }
 }
+
+/// Marks a word whose hash is not computed yet.
+const UNHASHED: u64 = 0;
+
+/// Hashes of the padding words around a sentence.
+static SENTENCE_START: LazyLock<u64> = LazyLock::new(|| hash_str("<s>"));
+static SENTENCE_END: LazyLock<u64> = LazyLock::new(|| hash_str("</s>"));
 
 impl Tagger {
     /// Loads weights written by [`Tagger::write`].
@@ -279,8 +337,15 @@ impl Tagger {
 
     /// Tags a sentence; returns a tag index per word.
     pub fn tag(&self, sentence: &Sentence) -> Vec<u8> {
-        let mut tags = vec![0u8; sentence.len()];
-        let mut scratch = Scratch::default();
+        let mut tags = Vec::new();
+        self.tag_into(sentence, &mut tags, &mut Scratch::default());
+        tags
+    }
+
+    /// Tags a sentence into `tags` (a tag index per word), with reused buffers.
+    pub fn tag_into(&self, sentence: &Sentence, tags: &mut Vec<u8>, scratch: &mut Scratch) {
+        tags.clear();
+        tags.resize(sentence.len(), 0);
         let mut scores = [0f32; TAGS.len()];
         for i in 0..sentence.len() {
             let previous = if i > 0 { tags[i - 1] } else { 0 };
@@ -288,11 +353,10 @@ impl Tagger {
                 continue;
             }
             let before_previous = if i > 1 { tags[i - 2] } else { 0 };
-            features(sentence, i, previous, before_previous, &mut scratch);
+            features(sentence, i, previous, before_previous, scratch);
             score_quantised(&self.weights, &scratch.features, &mut scores);
             tags[i] = best_valid(&scores, previous);
         }
-        tags
     }
 
     /// Trains an averaged perceptron on tagged sentences (tags as indices into

@@ -33,9 +33,18 @@ pub fn tokenize(text: &str) -> Tokenized {
     let mut line_start = 0;
     let mut chars = Vec::new();
     for line in text.split_inclusive('\n') {
-        chars.clear();
-        chars.extend(line.char_indices());
-        tokens(line, &chars, line_start, &mut out.tokens);
+        if line.is_ascii() {
+            tokens(
+                line,
+                &AsciiLine(line.as_bytes()),
+                line_start,
+                &mut out.tokens,
+            );
+        } else {
+            chars.clear();
+            chars.extend(line.char_indices());
+            tokens(line, chars.as_slice(), line_start, &mut out.tokens);
+        }
         // Split the line's tokens at sentence-ending marks.
         let mut i = sentence_start;
         while i < out.tokens.len() {
@@ -61,11 +70,42 @@ pub fn sentences(text: &str) -> Vec<Vec<Span>> {
     tokenize(text).iter().map(<[Span]>::to_vec).collect()
 }
 
+/// The characters of a line with their byte offsets, by index: decoded once for a
+/// line with non-ASCII text, read straight from the bytes for an ASCII line.
+trait LineChars {
+    fn count(&self) -> usize;
+    fn at(&self, i: usize) -> (usize, char);
+    fn char(&self, i: usize) -> Option<(usize, char)> {
+        (i < self.count()).then(|| self.at(i))
+    }
+}
+
+impl LineChars for [(usize, char)] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn at(&self, i: usize) -> (usize, char) {
+        self[i]
+    }
+}
+
+/// An ASCII line: byte offsets are character indices.
+struct AsciiLine<'a>(&'a [u8]);
+
+impl LineChars for AsciiLine<'_> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn at(&self, i: usize) -> (usize, char) {
+        (i, char::from(self.0[i]))
+    }
+}
+
 /// Appends the tokens of one line (its `chars` given), offset by `base`.
-fn tokens(line: &str, chars: &[(usize, char)], base: usize, out: &mut Vec<Span>) {
+fn tokens<C: LineChars + ?Sized>(line: &str, chars: &C, base: usize, out: &mut Vec<Span>) {
     let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    while i < chars.count() {
+        let (start, c) = chars.at(i);
         if c.is_whitespace() {
             i += 1;
             continue;
@@ -73,24 +113,24 @@ fn tokens(line: &str, chars: &[(usize, char)], base: usize, out: &mut Vec<Span>)
         let mut j = i + 1;
         let starts_nt = c == 'n'
             && chars
-                .get(i + 1)
-                .is_some_and(|(_, a)| *a == '\'' || *a == '’')
-            && chars.get(i + 2).is_some_and(|(_, t)| *t == 't');
+                .char(i + 1)
+                .is_some_and(|(_, a)| a == '\'' || a == '’')
+            && chars.char(i + 2).is_some_and(|(_, t)| t == 't');
         if starts_nt {
             j = i + 3;
         } else if c.is_alphanumeric() {
-            while j < chars.len() {
-                let (_, d) = chars[j];
-                let next_is_alnum = chars.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+            while j < chars.count() {
+                let (_, d) = chars.at(j);
+                let next_is_alnum = || chars.char(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
                 let joins = d.is_alphanumeric()
-                    || (matches!(d, '-' | '&') && next_is_alnum) // Russian-backed, S&P
-                    || (matches!(d, '.' | ',') && next_is_alnum && chars[j - 1].1.is_ascii_digit()) // 1,000
-                    || (d == '.' && is_abbreviation(&chars[i..=j])); // U.S. and Mr.
+                    || (matches!(d, '-' | '&') && next_is_alnum()) // Russian-backed, S&P
+                    || (matches!(d, '.' | ',') && chars.at(j - 1).1.is_ascii_digit() && next_is_alnum()) // 1,000
+                    || (d == '.' && is_abbreviation(&line[start..chars.at(j).0 + 1])); // U.S. and Mr.
                 if joins {
                     j += 1;
                 } else if (d == '\'' || d == '’')
-                    && chars.get(j + 1).is_some_and(|(_, n)| *n == 't')
-                    && chars[j - 1].1 == 'n'
+                    && chars.char(j + 1).is_some_and(|(_, n)| n == 't')
+                    && chars.at(j - 1).1 == 'n'
                     && j - 1 > i
                 {
                     // don't -> do n't, as the corpora split it
@@ -101,14 +141,14 @@ fn tokens(line: &str, chars: &[(usize, char)], base: usize, out: &mut Vec<Span>)
                 }
             }
         } else if (c == '\'' || c == '’')
-            && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic())
+            && chars.char(i + 1).is_some_and(|(_, n)| n.is_alphabetic())
         {
             // 's, 're, 't after a split: keep the clitic with its apostrophe
-            while j < chars.len() && chars[j].1.is_alphabetic() && j - i <= 2 {
+            while j < chars.count() && chars.at(j).1.is_alphabetic() && j - i <= 2 {
                 j += 1;
             }
         }
-        let end = chars.get(j).map_or(line.len(), |(b, _)| *b);
+        let end = chars.char(j).map_or(line.len(), |(b, _)| b);
         if end > start {
             out.push(Span {
                 start: base + start,
@@ -121,10 +161,9 @@ fn tokens(line: &str, chars: &[(usize, char)], base: usize, out: &mut Vec<Span>)
 
 /// "U.S." and "Mr." : single letters with dots, or a short capitalised word before a dot
 /// that is a known abbreviation.
-fn is_abbreviation(chars: &[(usize, char)]) -> bool {
-    let word: String = chars.iter().map(|(_, c)| *c).collect();
+fn is_abbreviation(word: &str) -> bool {
     let letters_and_dots = word.chars().all(|c| c.is_alphabetic() || c == '.');
-    let single_letters = word.split('.').all(|part| part.chars().count() <= 1);
+    let single_letters = word.split('.').all(|part| part.chars().nth(1).is_none());
     if letters_and_dots && single_letters {
         return true;
     }
@@ -133,7 +172,7 @@ fn is_abbreviation(chars: &[(usize, char)]) -> bool {
         "Rep.", "Prof.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Jan.", "Feb.", "Aug.",
         "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "No.", "Adm.", "Maj.", "Bros.",
     ];
-    ABBREVIATIONS.contains(&word.as_str())
+    ABBREVIATIONS.contains(&word)
 }
 
 #[cfg(test)]

@@ -211,11 +211,12 @@ pub fn build_document(
     doc.add_u64(fields.file_hash, hash);
     doc.add_i64(fields.file_mtime, mtime);
     doc.add_text(fields.title, annotate(article.lang, &[], &article.title));
+    let terms = entity_terms(&article.entities);
     doc.add_text(
         fields.body,
         annotate(
             article.lang,
-            &stacked_entity_tokens(&article.entities),
+            &stacked_entity_tokens(&article.entities, &terms),
             &article.body,
         ),
     );
@@ -251,16 +252,28 @@ pub fn build_document(
     doc
 }
 
-/// Entity tokens to stack on the body's words: one per mention, over its whole span.
-fn stacked_entity_tokens(entities: &[EntityJson]) -> Vec<StackedToken> {
+/// The index term of each entity, in the order of `entities`.
+fn entity_terms(entities: &[EntityJson]) -> Vec<String> {
+    entities
+        .iter()
+        .map(|e| entity_term(e.kind, &e.name))
+        .collect()
+}
+
+/// Entity tokens to stack on the body's words: one per mention, over its whole span
+/// (`terms` from [`entity_terms`]).
+fn stacked_entity_tokens<'t>(
+    entities: &[EntityJson],
+    terms: &'t [String],
+) -> Vec<StackedToken<'t>> {
     let mut tokens: Vec<StackedToken> = entities
         .iter()
-        .flat_map(|e| {
-            let term = entity_term(e.kind, &e.name);
+        .zip(terms)
+        .flat_map(|(e, term)| {
             e.mentions.iter().map(move |m| StackedToken {
                 start: m.start,
                 end: m.end,
-                term: term.clone(),
+                term,
             })
         })
         .collect();

@@ -226,14 +226,16 @@ impl EntityExtractor {
             }
             let mut matched = None;
             key.clear();
-            for end in i..tokens.len().min(i + longest) {
-                if covered[end] {
+            let stop = tokens.len().min(i + longest);
+            let run = covered[i..stop].iter().zip(&words.lower[i..stop]);
+            for (end, (&is_covered, lower)) in (i..).zip(run) {
+                if is_covered {
                     break;
                 }
                 if end > i {
                     key.push(' ');
                 }
-                push_key_word(&mut key, &words.lower[end]);
+                push_key_word(&mut key, lower);
                 if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
                     if !entry.is_town() {
                         matched = Some((end, entry, form));

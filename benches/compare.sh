@@ -34,9 +34,17 @@ fts5_s=$(echo "$(date +%s.%N) - $start" | bc)
 start=$(date +%s.%N)
 "$dossier" --index "$work/dossier-index" index "$corpus" -q
 noop_s=$(echo "$(date +%s.%N) - $start" | bc)
+# What entity extraction costs: the same index with the extractor switched off.
+rm -rf "$work/dossier-index-plain"
+start=$(date +%s.%N)
+DOSSIER_BENCH_NO_ENTITIES=1 "$dossier" --index "$work/dossier-index-plain" index "$corpus" -q
+plain_s=$(echo "$(date +%s.%N) - $start" | bc)
+rm -rf "$work/dossier-index-plain"
 
 echo "corpus: synth-$mb, $(find "$corpus" -type f | wc -l) files, $(echo "scale=1; $bytes/1000000" | bc) MB"
 printf 'index  dossier %6.2f s  %6.1f MB/s  peak RSS %d MB\n' "$dossier_s" "$(echo "$bytes/1000000/$dossier_s" | bc -l)" "$(( $(cat "$work/dossier.rss") / 1024 ))"
 printf 'index  fts5    %6.2f s  %6.1f MB/s\n' "$fts5_s" "$(echo "$bytes/1000000/$fts5_s" | bc -l)"
 printf 'index  ratio   dossier is %.2fx the speed of fts5\n' "$(echo "$fts5_s/$dossier_s" | bc -l)"
 printf 'reindex unchanged folder: %.2f s\n' "$noop_s"
+printf 'index  dossier without entity extraction %6.2f s  %6.1f MB/s; with extraction it keeps %.2f of that speed\n' \
+  "$plain_s" "$(echo "$bytes/1000000/$plain_s" | bc -l)" "$(echo "$plain_s/$dossier_s" | bc -l)"

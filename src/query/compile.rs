@@ -15,6 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::ast::{DateField, Expr, Filter, NearLink, Operand, Scope};
+use super::near::{Alternative, NearQuery};
 use super::ParseError;
 use crate::analysis::{entity_term, fold_word, Analyzer};
 use crate::dates;
@@ -183,71 +184,59 @@ impl<'a> Compiler<'a> {
         distinct
     }
 
-    /// `a near/N:b`: positions of single words differ by at most N+1, either order
-    /// (DESIGN.md: a phrase with both terms at offset 0). Chains AND their links.
-    /// `a near/N:b`: positions differ by at most N+1, either order (DESIGN.md: a
-    /// phrase with both terms at offset 0). An operand that names an entity matches
-    /// every mention of it (its stacked token) as well as its own words. Chains AND
-    /// their links.
+    /// A near: chain as dossier's own proximity query over the body (`near.rs`).
     fn near(&self, operands: &[Operand], links: &[NearLink]) -> Result<Box<dyn Query>, ParseError> {
-        let mut clauses: Clauses = Vec::new();
-        for (pair, link) in operands.windows(2).zip(links) {
-            if link.ordered {
-                return Err(self.unsupported(&pair[1], "before:"));
+        let mut alternatives = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let mut found = Vec::new();
+            self.near_alternatives(operand, &mut found)?;
+            alternatives.push(found);
+        }
+        Ok(Box::new(NearQuery::new(
+            self.fields.body,
+            alternatives,
+            links.to_vec(),
+        )))
+    }
+
+    /// The ways a near: operand can occur: its words in each language, the mentions of
+    /// the entities it names, every term a prefix starts, each member of a group.
+    fn near_alternatives(
+        &self,
+        operand: &Operand,
+        out: &mut Vec<Alternative>,
+    ) -> Result<(), ParseError> {
+        let mut push = |alternative: Alternative| {
+            if !out.contains(&alternative) {
+                out.push(alternative);
             }
-            let (left, right) = (self.near_terms(&pair[0])?, self.near_terms(&pair[1])?);
-            let body = self.fields.body;
-            let mut alternatives: Clauses = Vec::new();
-            for a in &left {
-                for b in &right {
-                    let query: Box<dyn Query> = if a == b {
-                        term_query(body, a)
-                    } else {
-                        Box::new(PhraseQuery::new_with_offset_and_slop(
-                            vec![
-                                (0, Term::from_field_text(body, a)),
-                                (0, Term::from_field_text(body, b)),
-                            ],
-                            link.distance + 1,
-                        ))
-                    };
-                    alternatives.push((Occur::Should, query));
+        };
+        match operand {
+            Operand::Word { text, .. } | Operand::Phrase { text, slop: 0, .. } => {
+                for (kind, name) in self.entities.named(text) {
+                    push(Alternative::Sequence(vec![entity_term(kind, &name)]));
+                }
+                for terms in self.variants(|a| a.terms(text)) {
+                    if !terms.is_empty() {
+                        push(Alternative::Sequence(terms));
+                    }
                 }
             }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-        }
-        Ok(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    fn unsupported(&self, operand: &Operand, what: &str) -> ParseError {
-        ParseError::new(
-            self.query_text,
-            operand.span(),
-            format!("{what} is not supported yet; use single words or names"),
-        )
-    }
-
-    /// The single terms an operand of near: stands for: its word in each language, and
-    /// the entity tokens of the entities it names.
-    fn near_terms(&self, operand: &Operand) -> Result<Vec<String>, ParseError> {
-        let Operand::Word { text, .. } = operand else {
-            return Err(self.unsupported(operand, "near: next to a phrase, prefix or group"));
-        };
-        let mut terms: Vec<String> = self
-            .entities
-            .named(text)
-            .into_iter()
-            .map(|(kind, name)| entity_term(kind, &name))
-            .collect();
-        for analysed in self.variants(|analyzer| analyzer.terms(text)) {
-            match analysed.as_slice() {
-                [one] if !terms.contains(one) => terms.push(one.clone()),
-                [_] => {}
-                _ if !terms.is_empty() => {} // "U.S.": the entity covers it
-                _ => return Err(self.unsupported(operand, "near: next to a word of several parts")),
+            Operand::Phrase { span, .. } => {
+                return Err(ParseError::new(
+                    self.query_text,
+                    *span,
+                    "a phrase with ~N cannot stand next to near:; use near/N: between its words instead",
+                ))
+            }
+            Operand::Prefix { text, .. } => push(Alternative::Prefix(fold_word(text))),
+            Operand::Group { alternatives, .. } => {
+                for member in alternatives {
+                    self.near_alternatives(member, out)?;
+                }
             }
         }
-        Ok(terms)
+        Ok(())
     }
 
     fn filter(&self, filter: &Filter) -> Box<dyn Query> {

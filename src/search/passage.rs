@@ -13,6 +13,7 @@ use crate::entities::extract::Mention;
 use crate::model::EntityKind;
 use crate::query::ast::{Expr, NearLink, Operand, Scope};
 use crate::query::compile::EntityResolver;
+use crate::query::proximity::{windows, Extent};
 
 /// The longest passage, in bytes of body text (about as many characters in English).
 pub const MAX_PASSAGE_BYTES: usize = 240;
@@ -108,8 +109,17 @@ fn collect_patterns(
 /// A near: operand: its words, or any mention of the entities it names.
 fn near_pattern(operand: &Operand, analyzer: &Analyzer, entities: &dyn EntityResolver) -> Pattern {
     let text = operand_pattern(operand, analyzer);
-    let Operand::Word { text: word, .. } = operand else {
-        return text;
+    let word = match operand {
+        Operand::Word { text, .. } | Operand::Phrase { text, slop: 0, .. } => text,
+        Operand::Group { alternatives, .. } => {
+            return Pattern::Any(
+                alternatives
+                    .iter()
+                    .map(|a| near_pattern(a, analyzer, entities))
+                    .collect(),
+            )
+        }
+        _ => return text,
     };
     let named = entities.named(word);
     if named.is_empty() {
@@ -161,10 +171,11 @@ pub fn find(pattern: &Pattern, body: &Body) -> Vec<Occurrence> {
             .collect(),
         Pattern::Any(patterns) => {
             let mut all: Vec<Occurrence> = patterns.iter().flat_map(|p| find(p, body)).collect();
-            all.sort_by_key(|o| (o.first, o.last, o.spans.len()));
-            // A word inside a mention of the same entity is the same match.
+            // The same positions found twice (a word and its entity mention) are one
+            // occurrence; the wider highlight wins.
+            all.sort_by_key(|o| (o.first, o.last, std::cmp::Reverse(span_width(o))));
             all.dedup_by(|later, earlier| {
-                later.first >= earlier.first && later.last <= earlier.last
+                later.first == earlier.first && later.last == earlier.last
             });
             all
         }
@@ -178,8 +189,33 @@ pub fn find(pattern: &Pattern, body: &Body) -> Vec<Occurrence> {
                     .any(|(kind, name)| *kind == m.kind && *name == m.name)
             })
             .filter_map(|m| mention_occurrence(m, tokens))
+            .flat_map(mention_edges)
             .collect(),
     }
+}
+
+/// Bytes an occurrence's highlights cover, end to end.
+fn span_width(occurrence: &Occurrence) -> usize {
+    let start = occurrence.spans.iter().map(|s| s.0).min().unwrap_or(0);
+    let end = occurrence.spans.iter().map(|s| s.1).max().unwrap_or(0);
+    end - start
+}
+
+/// A mention counts at its first and at its last word, as its stacked token does in
+/// the index (`proximity`): near: measures from the nearer edge. Both keep the whole
+/// mention as their highlight.
+fn mention_edges(mention: Occurrence) -> Vec<Occurrence> {
+    let mut edges = vec![Occurrence {
+        last: mention.first,
+        ..mention.clone()
+    }];
+    if mention.last != mention.first {
+        edges.push(Occurrence {
+            first: mention.last,
+            ..mention
+        });
+    }
+    edges
 }
 
 /// The token positions a mention covers, with the mention as one highlight.
@@ -249,56 +285,45 @@ fn find_sequence(terms: &[String], slop: u32, tokens: &[Token]) -> Vec<Occurrenc
     found
 }
 
-/// Words strictly between two occurrences, and whether `a` comes first; `None` when
-/// they overlap.
-fn words_between(a: &Occurrence, b: &Occurrence) -> Option<(u32, bool)> {
-    if b.first > a.last {
-        Some((b.first - a.last - 1, true))
-    } else if a.first > b.last {
-        Some((a.first - b.last - 1, false))
-    } else {
-        None
-    }
-}
-
-/// Chains: each partial chain remembers its last element, so every link is measured
-/// between neighbours, from the nearer edges of multi-word matches.
+/// A near: chain: the windows `proximity` finds over the parts' occurrences, each with
+/// the highlights of the occurrences that take part.
 fn find_near(parts: &[Pattern], links: &[NearLink], body: &Body) -> Vec<Occurrence> {
-    let Some(first) = parts.first() else {
-        return Vec::new();
-    };
-    let mut chains: Vec<(Occurrence, Occurrence)> = find(first, body)
-        .into_iter()
-        .map(|o| (o.clone(), o))
-        .collect();
-    for (part, link) in parts[1..].iter().zip(links) {
-        let next = find(part, body);
-        let mut extended = Vec::new();
-        for (whole, last) in &chains {
-            for occurrence in &next {
-                let Some((between, last_first)) = words_between(last, occurrence) else {
-                    continue;
-                };
-                if between > link.distance || (link.ordered && !last_first) {
-                    continue;
-                }
-                let mut spans = whole.spans.clone();
-                spans.extend_from_slice(&occurrence.spans);
-                let merged = Occurrence {
-                    first: whole.first.min(occurrence.first),
-                    last: whole.last.max(occurrence.last),
-                    spans,
-                    gap: whole.gap + between,
-                };
-                extended.push((merged, occurrence.clone()));
-                if extended.len() >= MAX_OCCURRENCES_PER_CLAUSE {
-                    break;
-                }
-            }
-        }
-        chains = extended;
+    let mut found: Vec<Vec<Occurrence>> = parts.iter().map(|p| find(p, body)).collect();
+    for occurrences in &mut found {
+        occurrences.sort_by_key(|o| (o.first, o.last));
+        occurrences
+            .dedup_by(|later, earlier| later.first == earlier.first && later.last == earlier.last);
     }
-    chains.into_iter().map(|(whole, _)| whole).collect()
+    let extents: Vec<Vec<Extent>> = found
+        .iter()
+        .map(|os| {
+            os.iter()
+                .map(|o| Extent {
+                    first: o.first,
+                    last: o.last,
+                })
+                .collect()
+        })
+        .collect();
+    windows(&extents, links, MAX_OCCURRENCES_PER_CLAUSE)
+        .into_iter()
+        .map(|window| {
+            let mut spans: Vec<(usize, usize)> = window
+                .parts
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &p)| found[k][p].spans.iter().copied())
+                .collect();
+            spans.sort_unstable();
+            spans.dedup();
+            Occurrence {
+                first: window.first,
+                last: window.last,
+                spans,
+                gap: window.gap,
+            }
+        })
+        .collect()
 }
 
 /// Byte ranges of the sentences of `text`: ends after `.`, `!` or `?` (and closing

@@ -1,0 +1,241 @@
+//! What a near: or before: match is, on token positions: the one definition that the
+//! index scorer, the passage scorer and `--explain` share.
+//!
+//! Each operand of a chain `a near/N:b before/M:c` occurs at extents (a word is one
+//! position, a phrase its first..last position, an entity mention the first and the last
+//! word of the mention, each on its own). A window is one occurrence per operand such
+//! that every neighbouring pair satisfies its link: the two do not overlap, at most N
+//! other words stand between them (measured between their nearer edges), and for
+//! before: the left one comes first.
+
+use super::ast::NearLink;
+
+/// Token positions an operand covers at one place, first and last inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Extent {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Extent {
+    /// One word at `position`.
+    pub fn word(position: u32) -> Extent {
+        Extent {
+            first: position,
+            last: position,
+        }
+    }
+}
+
+/// One way a chain holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// For each operand, the index of its occurrence in the list given to [`windows`].
+    pub parts: Vec<usize>,
+    /// The first and last positions the window covers.
+    pub first: u32,
+    pub last: u32,
+    /// Words between neighbouring operands, summed over the links: 0 is adjacent.
+    pub gap: u32,
+}
+
+/// Words strictly between `a` and `b`, and whether `a` comes first; `None` when they
+/// overlap.
+pub fn words_between(a: Extent, b: Extent) -> Option<(u32, bool)> {
+    if b.first > a.last {
+        Some((b.first - a.last - 1, true))
+    } else if a.first > b.last {
+        Some((a.first - b.last - 1, false))
+    } else {
+        None
+    }
+}
+
+/// The words between `left` and `right` when `link` holds from one to the other.
+pub fn link_holds(link: NearLink, left: Extent, right: Extent) -> Option<u32> {
+    let (between, left_first) = words_between(left, right)?;
+    (between <= link.distance && (left_first || !link.ordered)).then_some(between)
+}
+
+/// Sorts and de-duplicates one operand's occurrences, as [`windows`] expects them.
+pub fn normalise(occurrences: &mut Vec<Extent>) {
+    occurrences.sort_unstable();
+    occurrences.dedup();
+}
+
+/// The windows of a chain over sorted occurrence lists (one per operand, see
+/// [`normalise`]), in order of their first operand's occurrence, at most `limit`.
+/// `links[i]` joins operand `i` and `i + 1`.
+pub fn windows(occurrences: &[Vec<Extent>], links: &[NearLink], limit: usize) -> Vec<Window> {
+    let mut found = Vec::new();
+    if occurrences.is_empty() || links.len() + 1 != occurrences.len() || limit == 0 {
+        return found;
+    }
+    let alive = completable(occurrences, links);
+    let mut parts = Vec::with_capacity(occurrences.len());
+    for (start, _) in alive[0].iter().enumerate().filter(|(_, ok)| **ok) {
+        parts.clear();
+        parts.push(start);
+        extend(occurrences, links, &alive, &mut parts, 0, &mut found, limit);
+        if found.len() >= limit {
+            break;
+        }
+    }
+    found
+}
+
+/// Does the chain hold anywhere?
+pub fn holds(occurrences: &[Vec<Extent>], links: &[NearLink]) -> bool {
+    !windows(occurrences, links, 1).is_empty()
+}
+
+/// For each operand, which occurrences can still be continued to the end of the chain.
+fn completable(occurrences: &[Vec<Extent>], links: &[NearLink]) -> Vec<Vec<bool>> {
+    let count = occurrences.len();
+    let mut alive: Vec<Vec<bool>> = occurrences.iter().map(|o| vec![false; o.len()]).collect();
+    alive[count - 1].iter_mut().for_each(|a| *a = true);
+    for i in (0..count - 1).rev() {
+        let (here, next) = alive.split_at_mut(i + 1);
+        let (here, next) = (&mut here[i], &next[0]);
+        for (k, &extent) in occurrences[i].iter().enumerate() {
+            here[k] = partners(&occurrences[i + 1], links[i], extent).any(|j| next[j]);
+        }
+    }
+    alive
+}
+
+/// Indices of the occurrences in `next` that `link` joins to `from`.
+fn partners(next: &[Extent], link: NearLink, from: Extent) -> impl Iterator<Item = usize> + '_ {
+    // A partner ends at most distance+1 before `from` starts and starts at most
+    // distance+1 after it ends; occurrences are sorted by their first position.
+    let reach = link.distance.saturating_add(1);
+    let lowest_first = from
+        .first
+        .saturating_sub(reach.saturating_add(longest(next)));
+    let highest_first = from.last.saturating_add(reach);
+    let begin = next.partition_point(|e| e.first < lowest_first);
+    next[begin..]
+        .iter()
+        .enumerate()
+        .take_while(move |(_, e)| e.first <= highest_first)
+        .filter(move |(_, e)| link_holds(link, from, **e).is_some())
+        .map(move |(k, _)| begin + k)
+}
+
+/// The most positions any occurrence in the list spans, minus one.
+fn longest(extents: &[Extent]) -> u32 {
+    extents.iter().map(|e| e.last - e.first).max().unwrap_or(0)
+}
+
+fn extend(
+    occurrences: &[Vec<Extent>],
+    links: &[NearLink],
+    alive: &[Vec<bool>],
+    parts: &mut Vec<usize>,
+    gap: u32,
+    found: &mut Vec<Window>,
+    limit: usize,
+) {
+    let i = parts.len() - 1;
+    let here = occurrences[i][parts[i]];
+    if i + 1 == occurrences.len() {
+        let extents = parts.iter().enumerate().map(|(k, &p)| occurrences[k][p]);
+        let first = extents.clone().map(|e| e.first).min().unwrap_or(0);
+        let last = extents.map(|e| e.last).max().unwrap_or(0);
+        found.push(Window {
+            parts: parts.clone(),
+            first,
+            last,
+            gap,
+        });
+        return;
+    }
+    let candidates: Vec<usize> = partners(&occurrences[i + 1], links[i], here)
+        .filter(|&j| alive[i + 1][j])
+        .collect();
+    for j in candidates {
+        if found.len() >= limit {
+            return;
+        }
+        let between = link_holds(links[i], here, occurrences[i + 1][j]).unwrap_or(0);
+        parts.push(j);
+        extend(
+            occurrences,
+            links,
+            alive,
+            parts,
+            gap + between,
+            found,
+            limit,
+        );
+        parts.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn near(distance: u32) -> NearLink {
+        NearLink {
+            distance,
+            ordered: false,
+        }
+    }
+
+    fn before(distance: u32) -> NearLink {
+        NearLink {
+            distance,
+            ordered: true,
+        }
+    }
+
+    fn words(positions: &[u32]) -> Vec<Extent> {
+        positions.iter().map(|&p| Extent::word(p)).collect()
+    }
+
+    #[test]
+    fn distance_counts_the_words_between() {
+        let (a, b) = (words(&[0]), words(&[3]));
+        assert!(holds(&[a.clone(), b.clone()], &[near(2)]));
+        assert!(!holds(&[a.clone(), b.clone()], &[near(1)]));
+        assert!(holds(&[b, a], &[near(2)]), "either order");
+    }
+
+    #[test]
+    fn before_wants_the_left_operand_first() {
+        let (a, b) = (words(&[5]), words(&[2]));
+        assert!(!holds(&[a.clone(), b.clone()], &[before(10)]));
+        assert!(holds(&[b, a], &[before(10)]));
+    }
+
+    #[test]
+    fn phrases_are_measured_from_their_nearer_edge() {
+        let phrase = vec![Extent { first: 4, last: 6 }];
+        assert!(holds(&[words(&[8]), phrase.clone()], &[near(1)]));
+        assert!(holds(&[words(&[2]), phrase.clone()], &[near(1)]));
+        assert!(
+            !holds(&[words(&[5]), phrase], &[near(5)]),
+            "inside is not near"
+        );
+    }
+
+    #[test]
+    fn chains_share_their_middle_occurrence() {
+        // a at 0, b at 2 and 20, c at 22: a-b holds with b@2, b-c with b@20 only.
+        let chain = [words(&[0]), words(&[2, 20]), words(&[22])];
+        assert!(!holds(&chain, &[near(3), near(3)]));
+        let chain = [words(&[0]), words(&[2, 20]), words(&[4])];
+        let found = windows(&chain, &[near(3), near(3)], 10);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].parts, vec![0, 0, 0]);
+        assert_eq!((found[0].first, found[0].last, found[0].gap), (0, 4, 2));
+    }
+
+    #[test]
+    fn windows_stop_at_the_limit() {
+        let a = words(&(0..50).collect::<Vec<_>>());
+        let b = words(&(0..50).collect::<Vec<_>>());
+        assert_eq!(windows(&[a, b], &[near(20)], 7).len(), 7);
+    }
+}

@@ -104,6 +104,37 @@ impl NearQuery {
     }
 }
 
+impl NearQuery {
+    /// The windows of the chain in one document of a segment, at most `limit`: for
+    /// each, the extent of every operand (for `--explain` and for tests).
+    pub fn windows_in(
+        &self,
+        reader: &SegmentReader,
+        doc: DocId,
+        limit: usize,
+    ) -> tantivy::Result<Vec<Vec<Extent>>> {
+        let weight = NearWeight {
+            query: self.clone(),
+            scoring: None,
+        };
+        let mut scorer = weight.near_scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Ok(Vec::new());
+        }
+        scorer.read_extents(doc);
+        Ok(windows(&scorer.occurrences, &self.links, limit)
+            .into_iter()
+            .map(|w| {
+                w.parts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &p)| scorer.occurrences[k][p])
+                    .collect()
+            })
+            .collect())
+    }
+}
+
 fn inverse_frequency(frequency: u64, docs: u64) -> f32 {
     let frequency = frequency.min(docs) as f32;
     (1.0 + (docs as f32 - frequency + 0.5) / (frequency + 0.5)).ln()
@@ -266,8 +297,9 @@ impl NearScorer {
         }
     }
 
-    /// Reads the operands' extents in `doc` and scores the windows; false if none.
-    fn evaluate(&mut self, doc: DocId) -> bool {
+    /// Reads each operand's extents in `doc` into `occurrences` (the postings that hold
+    /// `doc` stand on it).
+    fn read_extents(&mut self, doc: DocId) {
         self.occurrences.resize_with(self.operands.len(), Vec::new);
         for (sequences, extents) in self.operands.iter_mut().zip(&mut self.occurrences) {
             extents.clear();
@@ -279,6 +311,11 @@ impl NearScorer {
             }
             normalise(extents);
         }
+    }
+
+    /// Reads the operands' extents in `doc` and scores the windows; false if none.
+    fn evaluate(&mut self, doc: DocId) -> bool {
+        self.read_extents(doc);
         let limit = if self.scoring.is_some() {
             SCORED_WINDOWS
         } else {

@@ -402,3 +402,131 @@ fn reuters_tagged_countries_are_found_as_places() {
         report.join("\n  ")
     );
 }
+
+/// Where `word` occurs in an article, as near: sees it: tokens whose term is the word's
+/// term in any of the index's languages, and the first and last words of every mention
+/// of an entity the word names.
+fn positions_of(
+    article: &Value,
+    tokens: &[dossier::analysis::Token],
+    word: &str,
+    languages: &[String],
+    named: &[(dossier::model::EntityKind, String)],
+) -> Vec<u32> {
+    let terms: Vec<String> = languages
+        .iter()
+        .flat_map(|l| dossier::analysis::Analyzer::for_lang(l).terms(word))
+        .collect();
+    let mut positions: Vec<u32> = tokens
+        .iter()
+        .filter(|t| terms.contains(&t.term))
+        .map(|t| t.position)
+        .collect();
+    for entity in article["entities"].as_array().unwrap() {
+        let named_here = named.iter().any(|(kind, name)| {
+            entity["kind"] == kind.as_str() && entity["name"].as_str() == Some(name)
+        });
+        if !named_here {
+            continue;
+        }
+        for mention in entity["mentions"].as_array().unwrap() {
+            let (start, end) = (
+                mention["start"].as_u64().unwrap() as usize,
+                mention["end"].as_u64().unwrap() as usize,
+            );
+            let inside: Vec<u32> = tokens
+                .iter()
+                .filter(|t| t.end > start && t.start < end)
+                .map(|t| t.position)
+                .collect();
+            positions.extend(inside.first());
+            positions.extend(inside.last());
+        }
+    }
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn reuters_near_equals_a_brute_force_scan() {
+    use dossier::query::compile::EntityResolver;
+    let index = tempfile::tempdir().unwrap();
+    let folder = corpus().join("reuters/txt");
+    let (code, _, errors) = dossier(index.path(), &["index", folder.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{errors}");
+    let store = dossier::index::store::IndexStore::open(index.path()).unwrap();
+    let searcher = store.reader().unwrap().searcher();
+    let extractor = store.entity_extractor().unwrap();
+    let resolver = dossier::search::entities::IndexEntities {
+        extractor: &extractor,
+        searcher: &searcher,
+        fields: &store.fields,
+    };
+    let articles: Vec<Value> = extract_reuters("txt").into_iter().map(|(_, a)| a).collect();
+    let mut languages: Vec<String> = articles
+        .iter()
+        .map(|a| a["lang"].as_str().unwrap().to_string())
+        .collect();
+    languages.sort();
+    languages.dedup();
+    let tokens: Vec<Vec<dossier::analysis::Token>> = articles
+        .iter()
+        .map(|a| {
+            dossier::analysis::Analyzer::for_lang(a["lang"].as_str().unwrap())
+                .tokens(a["body"].as_str().unwrap())
+        })
+        .collect();
+    // (left word, window, ordered, right word)
+    let queries = [
+        ("oil", 10, false, "opec"),
+        ("bank", 5, false, "loan"),
+        ("dollar", 10, false, "yen"),
+        ("shares", 10, false, "profit"),
+        ("minister", 10, false, "election"),
+        ("wheat", 3, false, "export"),
+        ("oil", 5, true, "prices"),
+        ("interest", 0, true, "rates"),
+        ("trade", 2, false, "deficit"),
+    ];
+    for (left, window, ordered, right) in queries {
+        let (left_named, right_named) = (resolver.named(left), resolver.named(right));
+        let operator = if ordered { "before" } else { "near" };
+        let query = format!("{left} {operator}/{window}:{right}");
+        let mut expected: Vec<String> = articles
+            .iter()
+            .zip(&tokens)
+            .filter(|(article, tokens)| {
+                let a = positions_of(article, tokens, left, &languages, &left_named);
+                let b = positions_of(article, tokens, right, &languages, &right_named);
+                a.iter().any(|&p| {
+                    b.iter().any(|&q| {
+                        let between = if q > p {
+                            q - p - 1
+                        } else if p > q {
+                            p - q - 1
+                        } else {
+                            u32::MAX
+                        };
+                        between <= window && (!ordered || q > p)
+                    })
+                })
+            })
+            .map(|(article, _)| file_name(article))
+            .collect();
+        expected.sort();
+        let (_, result, _) = dossier(
+            index.path(),
+            &["search", &query, "--limit", "100000", "--snippets", "0"],
+        );
+        let found = sorted_hit_names(&result);
+        println!(
+            "{query}: {} articles, brute force {} (entities named: {left_named:?} {right_named:?})",
+            found.len(),
+            expected.len()
+        );
+        assert!(!expected.is_empty(), "{query} finds nothing to compare");
+        assert_eq!(found, expected, "{query}");
+    }
+}

@@ -915,3 +915,131 @@ fn a_missing_entity_file_says_which_and_what_to_do() {
         "{message}"
     );
 }
+
+#[test]
+fn near_takes_phrases_groups_prefixes_and_an_ordered_form() {
+    let ws = Workspace::new();
+    ws.index();
+    let belarus = vec!["news/troops-belarus.txt"];
+    // "Belarusian troops began a week of exercises": four words between.
+    assert_eq!(ws.hit_paths("troops before/4:exercises"), belarus);
+    assert!(ws.hit_paths("troops before/3:exercises").is_empty());
+    assert!(ws.hit_paths("exercises before/4:troops").is_empty());
+    assert_eq!(ws.hit_paths("exercises near/4:troops"), belarus);
+    // "Polish officials said they were watching the troops": five words between.
+    assert_eq!(ws.hit_paths("\"Polish officials\" near/5:troops"), belarus);
+    assert!(ws
+        .hit_paths("\"Polish officials\" near/4:troops")
+        .is_empty());
+    // "200 armoured vehicles took part in the drills".
+    assert_eq!(
+        ws.hit_paths("(soldiers OR vehicles) near/4:drills"),
+        belarus
+    );
+    assert!(ws
+        .hit_paths("(soldiers OR vehicles) near/3:drills")
+        .is_empty());
+    assert_eq!(ws.hit_paths("armour* near/0:vehicles"), belarus);
+    // Chains: "Russian troops in Belarus".
+    assert_eq!(
+        ws.hit_paths("Russian near/0:troops near/1:Belarus"),
+        belarus
+    );
+    assert!(ws
+        .hit_paths("Russian near/0:troops near/0:Belarus")
+        .is_empty());
+}
+
+#[test]
+fn not_near_keeps_every_other_article() {
+    let ws = Workspace::new();
+    ws.index();
+    let all = ws.json(&["search", "date:..2100", "-n", "0"])["total"]
+        .as_u64()
+        .unwrap();
+    let near = ws.json(&["search", "troops near:Belarus", "-n", "0"])["total"]
+        .as_u64()
+        .unwrap();
+    let not_near = ws.json(&["search", "NOT troops near:Belarus", "-n", "0"])["total"]
+        .as_u64()
+        .unwrap();
+    assert!(near > 0);
+    assert_eq!(not_near + near, all);
+}
+
+#[test]
+fn closer_near_matches_rank_higher() {
+    let ws = Workspace::new();
+    let folder = ws.path("close");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("far.txt"),
+        "Harbour report\n\nThe tugs left early and after a long night the crews reached harbour before the wind dropped.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("close.txt"),
+        "Harbour note\n\nThe tugs in harbour waited while the crews slept through a long night and the wind dropped.\n",
+    )
+    .unwrap();
+    let output = ws.run(&["index", "close"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        ws.hit_paths("tugs near:harbour"),
+        vec!["close/close.txt", "close/far.txt"]
+    );
+}
+
+#[test]
+fn explain_names_clauses_windows_entity_forms_and_date_source() {
+    let ws = Workspace::new();
+    ws.index();
+    let result = ws.json(&["search", "troops near/0:Belarus place:Minsk", "--explain"]);
+    let hit = &result["hits"][0];
+    assert_eq!(hit["path"], "news/troops-belarus.txt");
+    let explain = &hit["explain"];
+    assert_eq!(explain["published_source"], hit["published_source"]);
+    let near = &explain["clauses"][0];
+    assert_eq!(near["clause"], "troops near/0:Belarus");
+    assert_eq!(near["kind"], "near");
+    assert_eq!(near["matched"], true);
+    let window = &near["windows"][0];
+    assert_eq!(window["words_between"], 0);
+    // "Belarusian troops": the demonym stands for the place.
+    let operands = window["operands"].as_array().unwrap();
+    assert_eq!(operands[0]["text"], "troops");
+    assert_eq!(operands[1]["text"], "Belarusian");
+    assert_eq!(operands[1]["entity"]["name"], "Belarus");
+    let filter = &explain["clauses"][1];
+    assert_eq!(filter["clause"], "place:Minsk");
+    assert_eq!(filter["entities"][0]["name"], "Minsk");
+    assert_eq!(filter["entities"][0]["written"][0], "Minsk");
+    // Without --explain there is no explanation.
+    let plain = ws.json(&["search", "troops near/0:Belarus"]);
+    assert!(plain["hits"][0].get("explain").is_none());
+    // Human output says it too.
+    let output = ws.run(&[
+        "search",
+        "troops near/0:Belarus",
+        "--explain",
+        "--color",
+        "never",
+    ]);
+    let text = stdout(&output);
+    assert!(text.contains("why: score"), "{text}");
+    assert!(
+        text.contains("\"Belarusian\" (place Belarus) - 0 words between"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_phrase_with_slop_next_to_near_is_a_positioned_error() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "\"armoured vehicles\"~2 near:drills"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("near/N"), "{message}");
+    assert!(message.contains('^'), "{message}");
+}

@@ -123,6 +123,9 @@ enum Command {
         /// Only articles published on or before this day (same as date:..TO)
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Say why each hit matched: clauses, near: windows, entity forms, date source
+        #[arg(long)]
+        explain: bool,
     },
     /// Analyse files without indexing: one JSON object per article
     Extract {
@@ -312,6 +315,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             facet_interval,
             from,
             to,
+            explain,
         } => {
             let request = SearchRequest {
                 query: with_date_bounds(&query.join(" "), from.as_deref(), to.as_deref()),
@@ -328,6 +332,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     IntervalChoice::Month => crate::dates::Interval::Month,
                     IntervalChoice::Year => crate::dates::Interval::Year,
                 }),
+                explain: *explain,
             };
             search_command(&ctx, &request)
         }

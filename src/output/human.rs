@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::index::IndexSummary;
+use crate::search::explain::Explanation;
 use crate::search::stats::Count;
 use crate::search::{Facets, Hit, Passage, SearchResult};
 
@@ -77,7 +78,88 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: Style) {
     for passage in &hit.snippets {
         let _ = writeln!(out, "   {}", highlight(passage, style));
     }
+    if let Some(explanation) = &hit.explain {
+        write_explanation(out, explanation, style);
+    }
     out.push('\n');
+}
+
+/// `--explain`: a line per clause, then the windows of near: clauses.
+fn write_explanation(out: &mut String, explanation: &Explanation, style: Style) {
+    let date = explanation
+        .published_source
+        .as_deref()
+        .map_or("no publication date".to_string(), |s| {
+            format!("dated by {s}")
+        });
+    let _ = writeln!(
+        out,
+        "   {}",
+        style.wrap(
+            DIM_ON,
+            &format!("why: score {:.2}, {date}", explanation.score)
+        )
+    );
+    for clause in &explanation.clauses {
+        let mut line = format!("{} ({})", sanitize(&clause.clause), clause.kind);
+        if !clause.matched {
+            line.push_str(": not in this article (another branch matched)");
+        } else if let Some(place) = clause.matched_in {
+            let _ = write!(line, ": {} in {place}", clause.count);
+        }
+        let forms: Vec<String> = clause
+            .entities
+            .iter()
+            .map(|e| {
+                let written: Vec<String> = e
+                    .written
+                    .iter()
+                    .map(|w| format!("\"{}\"", sanitize(w)))
+                    .collect();
+                if written.is_empty() {
+                    format!("{} {}", e.kind.as_str(), sanitize(&e.name))
+                } else {
+                    format!(
+                        "{} {} as {}",
+                        e.kind.as_str(),
+                        sanitize(&e.name),
+                        written.join(", ")
+                    )
+                }
+            })
+            .collect();
+        if !forms.is_empty() {
+            let _ = write!(line, ": {}", forms.join("; "));
+        }
+        let _ = writeln!(out, "   {}", style.wrap(DIM_ON, &format!("  {line}")));
+        for window in &clause.windows {
+            let parts: Vec<String> = window
+                .operands
+                .iter()
+                .map(|o| match &o.entity {
+                    Some(e) => format!(
+                        "\"{}\" ({} {})",
+                        sanitize(&o.text),
+                        e.kind.as_str(),
+                        sanitize(&e.name)
+                    ),
+                    None => format!("\"{}\"", sanitize(&o.text)),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "   {}",
+                style.wrap(
+                    DIM_ON,
+                    &format!(
+                        "    {} - {} words between",
+                        parts.join(" … "),
+                        window.words_between
+                    )
+                )
+            );
+        }
+    }
 }
 
 /// Longest timeline bar, in characters.

@@ -2,6 +2,7 @@
 //! passages per hit. Returns data only; rendering is `output`'s job.
 
 pub mod entities;
+pub mod explain;
 pub mod facets;
 pub mod passage;
 pub mod stats;
@@ -46,6 +47,8 @@ pub struct SearchRequest {
     pub snippets: usize,
     /// Count facets over all matches, with dates in these buckets.
     pub facets: Option<dates::Interval>,
+    /// Say why each hit matched.
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -57,6 +60,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             snippets: 2,
             facets: None,
+            explain: false,
         }
     }
 }
@@ -83,6 +87,9 @@ pub struct Hit {
     pub score: f32,
     pub snippets: Vec<Passage>,
     pub entities: Vec<EntityRef>,
+    /// Why it matched (`--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<explain::Explanation>,
 }
 
 /// What a search found.
@@ -162,11 +169,16 @@ pub fn search(
         .skip(request.offset)
         .take(request.limit)
         .map(|(_, mut hit, body)| {
+            let wanted = Wanted {
+                snippets: request.snippets,
+                explain: request.explain,
+            };
             add_passages(
                 &mut hit,
                 &body,
                 &expr,
-                request.snippets,
+                &request.query,
+                wanted,
                 &resolver,
                 &extractor,
             );
@@ -264,27 +276,36 @@ fn load_hit(
         score,
         snippets: Vec::new(),
         entities,
+        explain: None,
     };
     Ok((hit, body))
 }
 
-/// Passages come from the stored body, re-analysed with the hit's language (and
-/// re-read for entity mentions when the query names an entity).
+/// What to work out from a hit's text.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    snippets: usize,
+    explain: bool,
+}
+
+/// Passages (and explanations) come from the stored body, re-analysed with the hit's
+/// language (and re-read for entity mentions when the query names an entity).
 fn add_passages(
     hit: &mut Hit,
     body: &str,
     expr: &Expr,
-    k: usize,
+    query: &str,
+    wanted: Wanted,
     resolver: &dyn EntityResolver,
     extractor: &EntityExtractor,
 ) {
-    if k == 0 {
+    if wanted.snippets == 0 && !wanted.explain {
         return;
     }
     let analyzer = Analyzer::for_lang(&hit.lang);
     let tokens = analyzer.tokens(body);
     let patterns = passage::patterns_for(expr, &analyzer, resolver);
-    let mentions = if passage::needs_mentions(&patterns) {
+    let mentions = if wanted.explain || passage::needs_mentions(&patterns) {
         extractor.extract(body)
     } else {
         Vec::new()
@@ -293,5 +314,22 @@ fn add_passages(
         tokens: &tokens,
         mentions: &mentions,
     };
-    hit.snippets = passage::select_passages(body, &matched, &patterns, k);
+    hit.snippets = passage::select_passages(body, &matched, &patterns, wanted.snippets);
+    if wanted.explain {
+        let title_tokens = analyzer.tokens(&hit.title);
+        let title_mentions = extractor.extract(&hit.title);
+        let title = passage::Body {
+            tokens: &title_tokens,
+            mentions: &title_mentions,
+        };
+        let text = explain::HitText {
+            body,
+            matched: &matched,
+            title: &title,
+            mentions: &mentions,
+        };
+        hit.explain = Some(explain::explain(
+            hit, query, expr, &text, &analyzer, resolver,
+        ));
+    }
 }

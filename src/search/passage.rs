@@ -13,7 +13,7 @@ use crate::entities::extract::Mention;
 use crate::model::EntityKind;
 use crate::query::ast::{Expr, NearLink, Operand, Scope};
 use crate::query::compile::EntityResolver;
-use crate::query::proximity::{windows, Extent};
+use crate::query::proximity::{windows, Extent, Window};
 
 /// The longest passage, in bytes of body text (about as many characters in English).
 pub const MAX_PASSAGE_BYTES: usize = 240;
@@ -65,6 +65,8 @@ pub struct Occurrence {
     pub spans: Vec<(usize, usize)>,
     /// Words between the parts of a near: match (0 for other patterns).
     pub gap: u32,
+    /// The entity, when this is one of its mentions.
+    pub entity: Option<(EntityKind, String)>,
 }
 
 /// The positive body clauses of a query, analysed for one language; `entities` says
@@ -173,7 +175,14 @@ pub fn find(pattern: &Pattern, body: &Body) -> Vec<Occurrence> {
             let mut all: Vec<Occurrence> = patterns.iter().flat_map(|p| find(p, body)).collect();
             // The same positions found twice (a word and its entity mention) are one
             // occurrence; the wider highlight wins.
-            all.sort_by_key(|o| (o.first, o.last, std::cmp::Reverse(span_width(o))));
+            all.sort_by_key(|o| {
+                (
+                    o.first,
+                    o.last,
+                    std::cmp::Reverse(span_width(o)),
+                    o.entity.is_none(),
+                )
+            });
             all.dedup_by(|later, earlier| {
                 later.first == earlier.first && later.last == earlier.last
             });
@@ -229,6 +238,7 @@ fn mention_occurrence(mention: &Mention, tokens: &[Token]) -> Option<Occurrence>
         last: last as u32,
         spans: vec![(mention.start, mention.end)],
         gap: 0,
+        entity: Some((mention.kind, mention.name.clone())),
     })
 }
 
@@ -238,6 +248,7 @@ fn single(token: &Token) -> Occurrence {
         last: token.position,
         spans: vec![(token.start, token.end)],
         gap: 0,
+        entity: None,
     }
 }
 
@@ -276,6 +287,7 @@ fn find_sequence(terms: &[String], slop: u32, tokens: &[Token]) -> Vec<Occurrenc
                 last: at as u32,
                 spans,
                 gap: 0,
+                entity: None,
             });
             if found.len() >= MAX_OCCURRENCES_PER_CLAUSE {
                 break;
@@ -288,6 +300,34 @@ fn find_sequence(terms: &[String], slop: u32, tokens: &[Token]) -> Vec<Occurrenc
 /// A near: chain: the windows `proximity` finds over the parts' occurrences, each with
 /// the highlights of the occurrences that take part.
 fn find_near(parts: &[Pattern], links: &[NearLink], body: &Body) -> Vec<Occurrence> {
+    near_windows(parts, links, body, MAX_OCCURRENCES_PER_CLAUSE)
+        .into_iter()
+        .map(|(window, taking_part)| {
+            let mut spans: Vec<(usize, usize)> = taking_part
+                .iter()
+                .flat_map(|o| o.spans.iter().copied())
+                .collect();
+            spans.sort_unstable();
+            spans.dedup();
+            Occurrence {
+                first: window.first,
+                last: window.last,
+                spans,
+                gap: window.gap,
+                entity: None,
+            }
+        })
+        .collect()
+}
+
+/// The windows of a near: chain in a body (at most `limit`), each with the occurrence
+/// of every part that takes part in it.
+pub fn near_windows(
+    parts: &[Pattern],
+    links: &[NearLink],
+    body: &Body,
+    limit: usize,
+) -> Vec<(Window, Vec<Occurrence>)> {
     let mut found: Vec<Vec<Occurrence>> = parts.iter().map(|p| find(p, body)).collect();
     for occurrences in &mut found {
         occurrences.sort_by_key(|o| (o.first, o.last));
@@ -305,23 +345,16 @@ fn find_near(parts: &[Pattern], links: &[NearLink], body: &Body) -> Vec<Occurren
                 .collect()
         })
         .collect();
-    windows(&extents, links, MAX_OCCURRENCES_PER_CLAUSE)
+    windows(&extents, links, limit)
         .into_iter()
         .map(|window| {
-            let mut spans: Vec<(usize, usize)> = window
+            let taking_part = window
                 .parts
                 .iter()
                 .enumerate()
-                .flat_map(|(k, &p)| found[k][p].spans.iter().copied())
+                .map(|(k, &p)| found[k][p].clone())
                 .collect();
-            spans.sort_unstable();
-            spans.dedup();
-            Occurrence {
-                first: window.first,
-                last: window.last,
-                spans,
-                gap: window.gap,
-            }
+            (window, taking_part)
         })
         .collect()
 }

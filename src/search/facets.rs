@@ -3,8 +3,6 @@
 //! within a segment and named once at the end), and per calendar bucket of the
 //! publication and mentioned dates.
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -36,11 +34,51 @@ pub struct FacetCollector {
     pub interval: Interval,
 }
 
-/// Counts gathered in one segment, named and ready to merge.
+/// Counts gathered in one segment, by dictionary ordinal: named only when merged.
 pub struct SegmentFacets {
-    strings: [HashMap<String, u64>; 4],
+    strings: [Option<OrdinalCounts>; 4],
     published_days: FxHashMap<i64, u64>,
     mentioned_days: FxHashMap<i64, u64>,
+}
+
+/// One segment's counts of one string facet.
+pub struct OrdinalCounts {
+    column: StrColumn,
+    /// Count per ordinal.
+    counts: Vec<u64>,
+    /// Ordinals with a count, most counted first.
+    ranked: Vec<u64>,
+}
+
+impl OrdinalCounts {
+    /// The count of the value ranked `rank` here (0 past the end).
+    fn count_at(&self, rank: usize) -> u64 {
+        self.ranked
+            .get(rank)
+            .map_or(0, |&ord| self.counts[ord as usize])
+    }
+
+    /// This segment's count of a value.
+    fn count_of(&self, value: &str) -> u64 {
+        match self.column.dictionary().term_ord(value) {
+            Ok(Some(ord)) => self.counts.get(ord as usize).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// The values ranked `0..rank` here.
+    fn top_names(&self, rank: usize) -> Vec<String> {
+        let mut ords: Vec<u64> = self.ranked.iter().take(rank).copied().collect();
+        ords.sort_unstable();
+        let mut names = Vec::with_capacity(ords.len());
+        let _ = self
+            .column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned());
+            });
+        names
+    }
 }
 
 /// The per-segment collector.
@@ -84,19 +122,17 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<Facets> {
-        let mut strings: [HashMap<String, u64>; 4] = Default::default();
+        let mut strings: [Vec<OrdinalCounts>; 4] = Default::default();
         let mut published: FxHashMap<i64, u64> = FxHashMap::default();
         let mut mentioned: FxHashMap<i64, u64> = FxHashMap::default();
         for segment in segments {
-            for (total, part) in strings.iter_mut().zip(segment.strings) {
-                for (value, count) in part {
-                    *total.entry(value).or_default() += count;
-                }
+            for (all, part) in strings.iter_mut().zip(segment.strings) {
+                all.extend(part);
             }
             add_all(&mut published, segment.published_days);
             add_all(&mut mentioned, segment.mentioned_days);
         }
-        let [person, place, org, source] = strings.map(top_values);
+        let [person, place, org, source] = strings.map(|parts| top_values(&parts));
         Ok(Facets {
             person,
             place,
@@ -134,15 +170,18 @@ impl SegmentCollector for FacetSegmentCollector {
     }
 
     fn harvest(self) -> SegmentFacets {
-        let mut strings: [HashMap<String, u64>; 4] = Default::default();
-        for ((named, column), counts) in strings.iter_mut().zip(&self.columns).zip(&self.counts) {
+        let mut strings: [Option<OrdinalCounts>; 4] = Default::default();
+        for ((slot, column), counts) in strings.iter_mut().zip(self.columns).zip(self.counts) {
             let Some(column) = column else { continue };
-            for (ord, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-                let mut value = String::new();
-                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    named.insert(value, count);
-                }
-            }
+            let mut ranked: Vec<u64> = (0..counts.len() as u64)
+                .filter(|&ord| counts[ord as usize] > 0)
+                .collect();
+            ranked.sort_unstable_by_key(|&ord| std::cmp::Reverse(counts[ord as usize]));
+            *slot = Some(OrdinalCounts {
+                column,
+                counts,
+                ranked,
+            });
         }
         SegmentFacets {
             strings,
@@ -162,15 +201,34 @@ fn add_all(total: &mut FxHashMap<i64, u64>, part: FxHashMap<i64, u64>) {
     }
 }
 
-/// The most frequent values, ties by name.
-fn top_values(counts: HashMap<String, u64>) -> Vec<Count> {
-    let mut list: Vec<Count> = counts
-        .into_iter()
-        .map(|(value, count)| Count { value, count })
-        .collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    list.truncate(TOP_VALUES);
-    list
+/// The [`TOP_VALUES`] most frequent values over all segments, ties by name, naming as
+/// few values as it can: the best-ranked `depth` values of each segment are candidates,
+/// counted exactly everywhere; a value outside them counts at most the sum of each
+/// segment's count at rank `depth`. When the last value kept beats that bound the list
+/// is exact; otherwise look deeper.
+fn top_values(parts: &[OrdinalCounts]) -> Vec<Count> {
+    let mut depth = TOP_VALUES * 2;
+    loop {
+        let mut candidates: Vec<String> = parts.iter().flat_map(|p| p.top_names(depth)).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut list: Vec<Count> = candidates
+            .into_iter()
+            .map(|value| Count {
+                count: parts.iter().map(|p| p.count_of(&value)).sum(),
+                value,
+            })
+            .collect();
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let exhausted = parts.iter().all(|p| p.ranked.len() <= depth);
+        let unseen_at_most: u64 = parts.iter().map(|p| p.count_at(depth)).sum();
+        let kept_least = list.get(TOP_VALUES - 1).map_or(0, |c| c.count);
+        if exhausted || kept_least > unseen_at_most {
+            list.truncate(TOP_VALUES);
+            return list;
+        }
+        depth *= 4;
+    }
 }
 
 /// Days summed into calendar buckets, oldest first.

@@ -1,0 +1,88 @@
+//! Facet counts over several segments are exact: a value that is never near the top of
+//! any one segment but is first over all of them is still found.
+
+use dossier::dates::Interval;
+use dossier::index::document::{build_document, AnalysedArticle, EntityJson};
+use dossier::index::store::IndexStore;
+use dossier::model::EntityKind;
+use dossier::search::FacetCollector;
+use tantivy::query::AllQuery;
+
+fn article(n: usize, people: &[String]) -> AnalysedArticle {
+    AnalysedArticle {
+        key: format!("/facets/{n}"),
+        path: format!("facets/{n}"),
+        record: None,
+        title: String::new(),
+        body: "Text.".to_string(),
+        lang: "en",
+        published: None,
+        published_source: None,
+        url: None,
+        source: None,
+        entities: people
+            .iter()
+            .map(|name| EntityJson {
+                kind: EntityKind::Person,
+                name: name.clone(),
+                mentions: Vec::new(),
+            })
+            .collect(),
+        dates: Vec::new(),
+    }
+}
+
+#[test]
+fn top_people_are_exact_across_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = IndexStore::open_or_create(dir.path(), true).unwrap();
+    let mut writer: tantivy::IndexWriter =
+        store.index.writer_with_num_threads(1, 50_000_000).unwrap();
+    let mut n = 0;
+    for segment in 0..3 {
+        // Sixty people named twice each, only in this segment...
+        for person in 0..60 {
+            for _ in 0..2 {
+                let name = format!("Person {segment}-{person}");
+                writer
+                    .add_document(build_document(
+                        &store.fields,
+                        "/f",
+                        0,
+                        0,
+                        article(n, &[name]),
+                    ))
+                    .unwrap();
+                n += 1;
+            }
+        }
+        // ...and one named once in every segment: three in all, the most of anyone.
+        writer
+            .add_document(build_document(
+                &store.fields,
+                "/f",
+                0,
+                0,
+                article(n, &["Hidden Hand".to_string()]),
+            ))
+            .unwrap();
+        n += 1;
+        writer.commit().unwrap();
+    }
+    let searcher = store.reader().unwrap().searcher();
+    assert_eq!(searcher.segment_readers().len(), 3);
+    let facets = searcher
+        .search(
+            &AllQuery,
+            &FacetCollector {
+                interval: Interval::Month,
+            },
+        )
+        .unwrap();
+    assert_eq!(facets.person[0].value, "Hidden Hand");
+    assert_eq!(facets.person[0].count, 3);
+    assert_eq!(facets.person.len(), 20);
+    assert!(facets.person[1..].iter().all(|c| c.count == 2));
+    // Ties by name.
+    assert_eq!(facets.person[1].value, "Person 0-0");
+}

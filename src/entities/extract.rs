@@ -4,7 +4,7 @@
 //! takes the full name used elsewhere in the article.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
@@ -40,11 +40,20 @@ pub struct Mention {
     pub form: Form,
 }
 
+/// The extractor of the shipped lists, built once per process; the tagger's weights
+/// load on first use only (a search that extracts nothing never reads them).
+static SHIPPED: LazyLock<Arc<EntityExtractor>> = LazyLock::new(|| {
+    Arc::new(EntityExtractor {
+        gazetteer: Gazetteer::shipped().clone(),
+        user: UserEntities::default(),
+        active: true,
+    })
+});
+
 /// Finds and resolves entity mentions.
 pub struct EntityExtractor {
     gazetteer: Gazetteer,
     user: UserEntities,
-    tagger: &'static Tagger,
     /// False only for measurements of indexing without extraction.
     active: bool,
 }
@@ -57,29 +66,28 @@ impl EntityExtractor {
         Ok(EntityExtractor {
             gazetteer,
             user,
-            tagger: shipped_tagger(),
             active: true,
         })
     }
 
     /// An extractor that finds nothing: `benches/compare.sh` uses it (through
     /// `DOSSIER_BENCH_NO_ENTITIES=1`) to measure what extraction costs indexing.
-    pub fn inactive(self) -> EntityExtractor {
+    pub fn inactive(&self) -> EntityExtractor {
         EntityExtractor {
+            gazetteer: self.gazetteer.clone(),
+            user: self.user.clone(),
             active: false,
-            ..self
         }
     }
 
     /// The shipped lists and model only.
     pub fn shipped() -> &'static EntityExtractor {
-        static SHIPPED: LazyLock<EntityExtractor> = LazyLock::new(|| EntityExtractor {
-            gazetteer: Gazetteer::shipped().clone(),
-            user: UserEntities::default(),
-            tagger: shipped_tagger(),
-            active: true,
-        });
         &SHIPPED
+    }
+
+    /// The shipped lists and model only, shared.
+    pub fn shipped_shared() -> Arc<EntityExtractor> {
+        SHIPPED.clone()
     }
 
     /// The alias table in force (shipped lists plus the user's file).
@@ -98,6 +106,7 @@ impl EntityExtractor {
             return Vec::new();
         }
         let lexicon = Lexicon::new(&self.gazetteer);
+        let tagger = shipped_tagger();
         let mut mentions = Vec::new();
         let tokenized = tokenize(text);
         // Buffers reused from sentence to sentence.
@@ -108,7 +117,7 @@ impl EntityExtractor {
         for sentence_tokens in tokenized.iter() {
             let words = sentence_tokens.iter().map(|t| &text[t.start..t.end]);
             sentence.refill(words, &lexicon);
-            self.tagger.tag_into(&sentence, &mut tags, &mut scratch);
+            tagger.tag_into(&sentence, &mut tags, &mut scratch);
             covered.clear();
             covered.resize(sentence_tokens.len(), false);
             for (first, last, kind) in spans(&tags) {

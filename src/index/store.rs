@@ -101,14 +101,20 @@ impl IndexStore {
 
     /// The entity extractor this index was built with: the shipped lists and the kept
     /// user entity file.
-    pub fn entity_extractor(&self) -> Result<crate::entities::extract::EntityExtractor> {
-        let text = self.user_entities()?.unwrap_or_default();
+    pub fn entity_extractor(
+        &self,
+    ) -> Result<std::sync::Arc<crate::entities::extract::EntityExtractor>> {
+        let Some(text) = self.user_entities()? else {
+            return Ok(crate::entities::extract::EntityExtractor::shipped_shared());
+        };
         let invalid = |reason: String| Error::Input {
             path: self.dir.join(USER_ENTITIES_FILE),
             reason,
         };
         let user = crate::entities::user::UserEntities::parse(&text).map_err(invalid)?;
-        crate::entities::extract::EntityExtractor::new(user).map_err(invalid)
+        crate::entities::extract::EntityExtractor::new(user)
+            .map(std::sync::Arc::new)
+            .map_err(invalid)
     }
 
     /// Keeps a user entity file with the index.

@@ -122,7 +122,7 @@ pub fn run_index(
     let mut writer = open_writer(&store, dir)?;
     let (mut extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
     if std::env::var_os("DOSSIER_BENCH_NO_ENTITIES").is_some() {
-        extractor = extractor.inactive();
+        extractor = Arc::new(extractor.inactive());
     }
     // A new entity file changes every article's analysis: nothing counts as unchanged.
     let reanalyse = entities_changed;
@@ -145,7 +145,7 @@ pub fn run_index(
     let mut since_commit = 0u64;
     let files = &walked.files;
     let previous_ref = &previous;
-    let extractor = &extractor;
+    let extractor: &EntityExtractor = &extractor;
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = crossbeam_channel::bounded::<(usize, Outcome)>(64);
@@ -252,7 +252,10 @@ fn remove_vanished(
 /// The extractor for this run: the shipped lists with the user's entity file (the one
 /// given now, else the one the index keeps). A new file means every article must be
 /// analysed again.
-fn entity_extractor(store: &IndexStore, given: Option<&str>) -> Result<(EntityExtractor, bool)> {
+fn entity_extractor(
+    store: &IndexStore,
+    given: Option<&str>,
+) -> Result<(Arc<EntityExtractor>, bool)> {
     let kept = store.user_entities()?;
     let Some(given) = given else {
         return Ok((store.entity_extractor()?, false));
@@ -263,7 +266,7 @@ fn entity_extractor(store: &IndexStore, given: Option<&str>) -> Result<(EntityEx
     };
     let user = UserEntities::parse(given).map_err(invalid)?;
     Ok((
-        EntityExtractor::new(user).map_err(invalid)?,
+        Arc::new(EntityExtractor::new(user).map_err(invalid)?),
         Some(given) != kept.as_deref(),
     ))
 }

@@ -42,6 +42,7 @@ fn index() -> (Option<tempfile::TempDir>, PathBuf) {
         threads: 2,
         cancel: Arc::new(AtomicBool::new(false)),
         entities: None,
+        limits: Default::default(),
     };
     run_index(temp.path(), &request, &NoProgress).expect("the bench corpus indexes");
     let path = temp.path().to_path_buf();

@@ -114,6 +114,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
         threads: super::default_threads(),
         cancel: Arc::new(AtomicBool::new(false)),
         entities: None,
+        limits: Default::default(),
     };
     let summary = run_index(&index_dir, &request, &NoProgress)?;
     let mut out = std::io::stdout().lock();

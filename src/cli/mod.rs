@@ -93,6 +93,9 @@ enum Command {
         /// Entity file: entities and aliases to add, merge, rename or drop (kept with the index)
         #[arg(long, value_name = "FILE")]
         entities: Option<PathBuf>,
+        /// Largest article read, in MB: longer text files are cut there, longer JSONL lines skipped
+        #[arg(long, value_name = "MB", default_value_t = crate::ingest::DEFAULT_MAX_ARTICLE_MB)]
+        max_article_mb: u64,
     },
     /// Search the index
     Search {
@@ -286,6 +289,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             full,
             threads,
             entities,
+            max_article_mb,
         } => {
             let entities = match entities {
                 Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::Input {
@@ -302,6 +306,9 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                 full: *full,
                 threads: threads.unwrap_or_else(default_threads),
                 cancel: interrupt_flag(),
+                limits: crate::ingest::Limits {
+                    max_article_bytes: (*max_article_mb).max(1) << 20,
+                },
             };
             index_command(&ctx, &request)
         }

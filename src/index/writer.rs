@@ -19,7 +19,7 @@ use super::store::{damaged, IndexStore};
 use crate::entities::extract::EntityExtractor;
 use crate::entities::user::UserEntities;
 use crate::error::{Error, Result};
-use crate::ingest::{read_source, walk, SourceFile};
+use crate::ingest::{read_source_with, walk, Limits, SourceFile};
 use crate::model::Failure;
 
 /// Input bytes between two commits: bounds the work an interruption can lose.
@@ -44,6 +44,8 @@ pub struct IndexRequest {
     pub cancel: Arc<AtomicBool>,
     /// The text of a user entity file (`--entities`), to use from now on.
     pub entities: Option<String>,
+    /// How much of each file to read.
+    pub limits: Limits,
 }
 
 /// Progress reports from the pipeline; only the binary knows how to draw them.
@@ -158,7 +160,7 @@ pub fn run_index(
                     break;
                 }
                 let known = previous_ref.get(&files[i].key).filter(|_| !reanalyse);
-                let outcome = process_file(store, extractor, &files[i], known);
+                let outcome = process_file(store, extractor, &files[i], known, &request.limits);
                 if sender.send((i, outcome)).is_err() {
                     break;
                 }
@@ -276,8 +278,9 @@ fn process_file(
     extractor: &EntityExtractor,
     file: &SourceFile,
     previous: Option<&FileState>,
+    limits: &Limits,
 ) -> Outcome {
-    let read = match read_source(file) {
+    let read = match read_source_with(file, limits) {
         Ok(read) => read,
         Err(reason) => return Outcome::Failed(reason),
     };

@@ -1,25 +1,6 @@
-//! Bytes to text: gzip, byte-order marks, UTF-8, and detected legacy encodings.
-
-use std::io::Read;
+//! Bytes to text: byte-order marks, UTF-8, and detected legacy encodings.
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
-
-/// The most decompressed bytes read from one gzip file.
-pub const MAX_DECOMPRESSED_BYTES: u64 = 512 * 1024 * 1024;
-
-/// Decompresses gzip data (several members allowed), up to [`MAX_DECOMPRESSED_BYTES`].
-/// Returns the bytes and whether they were cut at the cap.
-pub fn gunzip(bytes: &[u8]) -> Result<(Vec<u8>, bool), String> {
-    let mut out = Vec::with_capacity(bytes.len() * 4);
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    decoder
-        .take(MAX_DECOMPRESSED_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("not valid gzip data ({e}); re-download or recompress the file"))?;
-    let truncated = out.len() as u64 > MAX_DECOMPRESSED_BYTES;
-    out.truncate(MAX_DECOMPRESSED_BYTES as usize);
-    Ok((out, truncated))
-}
 
 /// Decodes bytes to text, never failing: a BOM decides first, then valid UTF-8, then a
 /// detector guesses the legacy code page (Windows-1251, Windows-1252, ...). Text that is
@@ -166,16 +147,6 @@ mod tests {
         let (decoded, encoding) = decode(&bytes);
         assert_eq!(encoding, UTF_8);
         assert!(decoded.starts_with("Zelensky в Києві"));
-    }
-
-    #[test]
-    fn gzip_round_trip() {
-        use std::io::Write;
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(b"hello harbour").unwrap();
-        let compressed = encoder.finish().unwrap();
-        assert_eq!(gunzip(&compressed).unwrap().0, b"hello harbour");
-        assert!(gunzip(b"not gzip at all").is_err());
     }
 
     #[test]

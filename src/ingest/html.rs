@@ -80,6 +80,103 @@ fn selector(css: &str) -> Selector {
 }
 
 /// Reads an HTML page into one article.
+/// Elements nested deeper than this would make html5ever's tree builder slow (its work
+/// grows with the square of the depth): such a page is read as plain text.
+pub const MAX_NESTING: usize = 2_000;
+
+/// Reads a page like [`read_html`], unless its elements nest deeper than
+/// [`MAX_NESTING`]: then its markup is stripped and the rest read as text. Says which.
+pub fn read_html_bounded(text: &str) -> (RawArticle, bool) {
+    if nests_deeper_than(text, MAX_NESTING) {
+        return (read_flattened(text), true);
+    }
+    (read_html(text), false)
+}
+
+/// Elements that never hold others.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Does the markup open more than `limit` elements without closing them? (An upper
+/// bound: elements the parser would close implicitly still count.)
+fn nests_deeper_than(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(offset) = memchr_lt(&bytes[at..]) {
+        let start = at + offset + 1;
+        let Some(&next) = bytes.get(start) else { break };
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |p| start + p);
+        if next == b'/' {
+            depth = depth.saturating_sub(1);
+        } else if next.is_ascii_alphabetic() {
+            let name_end = bytes[start..end]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(end, |p| start + p);
+            let name = text[start..name_end].to_ascii_lowercase();
+            let self_closing = end > start && bytes[end - 1] == b'/';
+            if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+        }
+        at = end.max(start);
+    }
+    false
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == b'<')
+}
+
+/// A page read without its markup: the `<title>` as title, the text between tags (not
+/// scripts or styles) as body.
+fn read_flattened(text: &str) -> RawArticle {
+    static TITLE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<title[^>]*>(.*?)</title>").expect("valid regex")
+    });
+    static HIDDEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<script[^>]*>.*?</script>|<style[^>]*>.*?</style>")
+            .expect("valid regex")
+    });
+    static TAG: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"<[^>]*>").expect("valid regex"));
+    let title = TITLE
+        .captures(text)
+        .map(|c| collapse_whitespace(&unescape(&c[1])))
+        .unwrap_or_default();
+    let visible = HIDDEN.replace_all(text, " ");
+    let visible = TAG.replace_all(&visible, "\n");
+    let lines: Vec<String> = visible
+        .lines()
+        .map(|l| collapse_whitespace(&unescape(l)))
+        .filter(|l| !l.is_empty() && *l != title)
+        .collect();
+    RawArticle {
+        title,
+        body: Boilerplate::shipped().clean_body(&lines.join("\n")),
+        ..RawArticle::default()
+    }
+}
+
+/// The character references plain-text reading decodes.
+fn unescape(text: &str) -> String {
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 pub fn read_html(text: &str) -> RawArticle {
     let document = Html::parse_document(text);
     let site = meta_content(&document, "property", "og:site_name");
@@ -388,5 +485,26 @@ mod tests {
         page.push_str("deep text");
         let article = read_html(&page);
         assert!(article.body.contains("deep text"));
+    }
+
+    #[test]
+    fn pages_nested_too_deep_are_read_as_text() {
+        let mut page =
+            String::from("<html><head><title>Deep &amp; wide</title></head><body><p>Start");
+        for _ in 0..100_000 {
+            page.push_str("<div>");
+        }
+        page.push_str("deep text<br><img src=x/>");
+        let (article, flattened) = read_html_bounded(&page);
+        assert!(flattened);
+        assert_eq!(article.title, "Deep & wide");
+        assert!(article.body.contains("Start"), "{}", article.body);
+        assert!(article.body.contains("deep text"), "{}", article.body);
+        // Void and self-closing elements, and closed ones, do not count.
+        let mut shallow = String::from("<html><body>");
+        for _ in 0..3_000 {
+            shallow.push_str("<p>a<br><img src=x/></p>");
+        }
+        assert!(!read_html_bounded(&shallow).1);
     }
 }

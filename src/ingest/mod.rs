@@ -210,45 +210,91 @@ pub struct FileRead {
     pub warnings: Vec<String>,
 }
 
-/// Reads one file into articles. A file that cannot be used at all is an `Err` with
-/// the reason; a bad record costs that record only.
+/// How much of a file dossier reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most text one article (a text, Markdown or HTML file, or one JSONL line) may
+    /// have: a longer file is cut there with a warning, a longer JSONL line skipped.
+    pub max_article_bytes: u64,
+}
+
+/// The default of `index --max-article-mb`.
+pub const DEFAULT_MAX_ARTICLE_MB: u64 = 32;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_article_bytes: DEFAULT_MAX_ARTICLE_MB << 20,
+        }
+    }
+}
+
+/// Reads one file into articles with the default [`Limits`].
 pub fn read_source(file: &SourceFile) -> Result<FileRead, String> {
-    let raw = read_capped(&file.path)?;
-    let mut read = FileRead {
-        hash: xxhash_rust::xxh3::xxh3_64(&raw.bytes),
-        ..FileRead::default()
+    read_source_with(file, &Limits::default())
+}
+
+/// Reads one file into articles. A file that cannot be used at all is an `Err` with
+/// the reason; a bad record costs that record only. Memory stays bounded: single-article
+/// files are read up to the article limit, JSONL line by line.
+pub fn read_source_with(file: &SourceFile, limits: &Limits) -> Result<FileRead, String> {
+    let opened = std::fs::File::open(&file.path).map_err(|e| open_error(&e))?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let raw = HashingReader {
+        inner: opened,
+        hasher: &mut hasher,
     };
-    if raw.truncated {
+    let mut source: Box<dyn std::io::BufRead + '_> = if file.gzip {
+        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
+            raw,
+        )))
+    } else {
+        Box::new(std::io::BufReader::new(raw))
+    };
+    let mut read = FileRead::default();
+    let path = file.path.to_string_lossy().into_owned();
+    let cap = match file.format {
+        Format::JsonLines if !starts_with_utf16_bom(&mut source) => {
+            read_json_lines(&mut source, limits, &path, &mut read)?;
+            drop(source);
+            read.hash = hasher.digest();
+            return Ok(read);
+        }
+        Format::Json | Format::JsonLines => MAX_FILE_BYTES,
+        Format::Text | Format::Markdown | Format::Html => limits.max_article_bytes,
+    };
+    let (bytes, truncated) = read_up_to(&mut source, cap)?;
+    drop(source);
+    read.hash = hasher.digest();
+    if truncated {
         read.warnings.push(format!(
-            "larger than {} MB; only the first {} MB were read",
-            MAX_FILE_BYTES >> 20,
-            MAX_FILE_BYTES >> 20
+            "truncated at {} MB: only the first {} MB were read (raise the limit with --max-article-mb)",
+            cap >> 20,
+            cap >> 20
         ));
     }
-    let bytes = if file.gzip {
-        let (bytes, truncated) = decode::gunzip(&raw.bytes)?;
-        if truncated {
-            read.warnings.push(format!(
-                "decompresses to more than {} MB; only the first {} MB were read",
-                decode::MAX_DECOMPRESSED_BYTES >> 20,
-                decode::MAX_DECOMPRESSED_BYTES >> 20
-            ));
-        }
-        bytes
-    } else {
-        raw.bytes
-    };
+    if bytes.is_empty() {
+        return Err("empty file: nothing to index".to_string());
+    }
     if decode::looks_binary(&bytes) {
         return Err("binary data (NUL bytes), not text; remove it or rename it so its extension does not look like an article".to_string());
     }
     let (text, _encoding) = decode::decode(&bytes);
     drop(bytes);
     let text = crate::clean::normalize(&text);
-    let path = file.path.to_string_lossy();
     match file.format {
         Format::Text => read.articles.push(text::read_text(&text, false)),
         Format::Markdown => read.articles.push(text::read_text(&text, true)),
-        Format::Html => read.articles.push(html::read_html(&text)),
+        Format::Html => {
+            let (article, flattened) = html::read_html_bounded(&text);
+            if flattened {
+                read.warnings.push(format!(
+                    "HTML nested deeper than {} elements; read as plain text without its markup",
+                    html::MAX_NESTING
+                ));
+            }
+            read.articles.push(article)
+        }
         Format::Json => {
             for (record, outcome) in json::read_json(&text)? {
                 push_record(&mut read, &path, record, outcome);
@@ -267,6 +313,137 @@ pub fn read_source(file: &SourceFile) -> Result<FileRead, String> {
     Ok(read)
 }
 
+/// Feeds every byte read through it to a hash: the file's content hash for incremental
+/// updates, computed while reading.
+struct HashingReader<'h, R> {
+    inner: R,
+    hasher: &'h mut xxhash_rust::xxh3::Xxh3,
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Reads up to `cap` bytes; also says whether there was more.
+fn read_up_to(source: &mut dyn std::io::BufRead, cap: u64) -> Result<(Vec<u8>, bool), String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source
+        .take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(&e))?;
+    let truncated = bytes.len() as u64 > cap;
+    bytes.truncate(cap as usize);
+    Ok((bytes, truncated))
+}
+
+fn read_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
+            format!("not valid gzip data ({error}); re-download or recompress the file")
+        }
+        _ => format!("cannot read: {error}"),
+    }
+}
+
+/// JSONL in UTF-16 cannot be split at newline bytes: such a file is decoded whole.
+fn starts_with_utf16_bom(source: &mut dyn std::io::BufRead) -> bool {
+    source
+        .fill_buf()
+        .map(|head| head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]))
+        .unwrap_or(false)
+}
+
+/// Reads JSON Lines one line at a time; a line longer than the article limit is skipped
+/// with a message, without holding more than the limit in memory.
+fn read_json_lines(
+    source: &mut dyn std::io::BufRead,
+    limits: &Limits,
+    path: &str,
+    read: &mut FileRead,
+) -> Result<(), String> {
+    use std::io::{BufRead, Read};
+    let cap = limits.max_article_bytes;
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    let mut saw_bytes = false;
+    loop {
+        line.clear();
+        let n = (&mut *source)
+            .take(cap + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| read_error(&e))?;
+        if n == 0 {
+            break;
+        }
+        saw_bytes = true;
+        number += 1;
+        if line.len() as u64 > cap && line.last() != Some(&b'\n') {
+            skip_rest_of_line(source).map_err(|e| read_error(&e))?;
+            read.failures.push(Failure {
+                path: path.to_string(),
+                line: Some(number),
+                reason: format!(
+                    "line longer than {} MB; skipped (raise the limit with --max-article-mb)",
+                    cap >> 20
+                ),
+            });
+            continue;
+        }
+        let bytes = if number == 1 {
+            line.strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(&line)
+        } else {
+            &line[..]
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if bytes.contains(&0) {
+            read.failures.push(Failure {
+                path: path.to_string(),
+                line: Some(number),
+                reason: "binary data (NUL bytes) in this line; fix or delete it".to_string(),
+            });
+            continue;
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => std::borrow::Cow::Owned(decode::decode(bytes).0),
+        };
+        let text = crate::clean::normalize(&text);
+        push_record(read, path, number, json::read_json_line(&text));
+    }
+    if !saw_bytes {
+        return Err("empty file: nothing to index".to_string());
+    }
+    Ok(())
+}
+
+/// Consumes input up to and including the next newline.
+fn skip_rest_of_line(source: &mut dyn std::io::BufRead) -> std::io::Result<()> {
+    loop {
+        let buffer = source.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|b| *b == b'\n') {
+            Some(at) => {
+                source.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buffer.len();
+                source.consume(n);
+            }
+        }
+    }
+}
+
 fn push_record(read: &mut FileRead, path: &str, record: u64, outcome: json::RecordResult) {
     match outcome {
         Ok(mut article) => {
@@ -279,23 +456,6 @@ fn push_record(read: &mut FileRead, path: &str, record: u64, outcome: json::Reco
             reason,
         }),
     }
-}
-
-struct CappedBytes {
-    bytes: Vec<u8>,
-    truncated: bool,
-}
-
-fn read_capped(path: &Path) -> Result<CappedBytes, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| open_error(&e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    let truncated = bytes.len() as u64 > MAX_FILE_BYTES;
-    bytes.truncate(MAX_FILE_BYTES as usize);
-    Ok(CappedBytes { bytes, truncated })
 }
 
 fn open_error(error: &std::io::Error) -> String {

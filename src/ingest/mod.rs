@@ -180,16 +180,23 @@ pub fn source_file(path: &Path) -> Result<SourceFile, String> {
 }
 
 fn walk_failure(root: &Path, error: &ignore::Error) -> Failure {
-    let text = error.to_string();
-    let (path, reason) = match error {
-        ignore::Error::WithPath { path, err } => (path.clone(), err.to_string()),
-        ignore::Error::Loop { child, .. } => (
-            child.clone(),
-            "symbolic link loop; skipped (remove the link to silence this)".to_string(),
+    match error {
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_failure(root, err)
+        }
+        ignore::Error::WithPath { path, err } => match err.as_ref() {
+            ignore::Error::Io(io) => failure(path, open_error(io)),
+            inner => walk_failure(path, inner),
+        },
+        ignore::Error::Loop { child, ancestor } => failure(
+            child,
+            format!(
+                "symbolic link loop (it points back to {}); skipped: remove the link to silence this",
+                ancestor.display()
+            ),
         ),
-        _ => (root.to_path_buf(), text),
-    };
-    failure(&path, reason)
+        other => failure(root, other.to_string()),
+    }
 }
 
 fn failure(path: &Path, reason: String) -> Failure {

@@ -43,6 +43,7 @@ fn index() -> (Option<tempfile::TempDir>, PathBuf) {
         cancel: Arc::new(AtomicBool::new(false)),
         entities: None,
         limits: Default::default(),
+        commit_every_bytes: dossier::index::DEFAULT_COMMIT_MB << 20,
     };
     run_index(temp.path(), &request, &NoProgress).expect("the bench corpus indexes");
     let path = temp.path().to_path_buf();

@@ -115,6 +115,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
         cancel: Arc::new(AtomicBool::new(false)),
         entities: None,
         limits: Default::default(),
+        commit_every_bytes: crate::index::DEFAULT_COMMIT_MB << 20,
     };
     let summary = run_index(&index_dir, &request, &NoProgress)?;
     let mut out = std::io::stdout().lock();

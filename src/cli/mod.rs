@@ -96,6 +96,9 @@ enum Command {
         /// Largest article read, in MB: longer text files are cut there, longer JSONL lines skipped
         #[arg(long, value_name = "MB", default_value_t = crate::ingest::DEFAULT_MAX_ARTICLE_MB)]
         max_article_mb: u64,
+        /// Commit after every this many MB read: less to redo after a crash, a little slower
+        #[arg(long, value_name = "MB", default_value_t = crate::index::DEFAULT_COMMIT_MB)]
+        commit_mb: u64,
     },
     /// Search the index
     Search {
@@ -290,6 +293,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             threads,
             entities,
             max_article_mb,
+            commit_mb,
         } => {
             let entities = match entities {
                 Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::Input {
@@ -309,6 +313,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                 limits: crate::ingest::Limits {
                     max_article_bytes: (*max_article_mb).max(1) << 20,
                 },
+                commit_every_bytes: (*commit_mb).max(1) << 20,
             };
             index_command(&ctx, &request)
         }

@@ -8,4 +8,4 @@ pub mod store;
 pub mod writer;
 
 pub use store::IndexStore;
-pub use writer::{run_index, IndexRequest, IndexSummary, NoProgress, Progress};
+pub use writer::{run_index, IndexRequest, IndexSummary, NoProgress, Progress, DEFAULT_COMMIT_MB};

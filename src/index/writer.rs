@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 use crate::ingest::{read_source_with, walk, Limits, SourceFile};
 use crate::model::Failure;
 
-/// Input bytes between two commits: bounds the work an interruption can lose.
-const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
+/// Input megabytes between two commits by default (`--commit-mb`): bounds the work an
+/// interruption can lose.
+pub const DEFAULT_COMMIT_MB: u64 = 64;
 
 /// Tantivy indexing threads: they run the analyzer (tokenize, stem) and build postings,
 /// the heaviest step, so they get as many threads as the readers.
@@ -46,6 +47,8 @@ pub struct IndexRequest {
     pub entities: Option<String>,
     /// How much of each file to read.
     pub limits: Limits,
+    /// Input bytes read between two commits.
+    pub commit_every_bytes: u64,
 }
 
 /// Progress reports from the pipeline; only the binary knows how to draw them.
@@ -184,7 +187,7 @@ pub fn run_index(
                 summary.interrupted = true;
                 break;
             }
-            if since_commit >= COMMIT_EVERY_BYTES {
+            if since_commit >= request.commit_every_bytes {
                 writer.commit()?;
                 since_commit = 0;
             }

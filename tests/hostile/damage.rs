@@ -1,1 +1,59 @@
+//! A damaged index says so and how to fix it, and `--full` rebuilds it.
 
+use std::path::Path;
+
+use crate::{dossier, no_panic, write_articles};
+
+fn segment_files(index: &Path, extension: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect()
+}
+
+fn assert_damaged(index: &Path, folder: &Path) {
+    let output = dossier(index, &["search", "harbour"]);
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    let message = crate::stderr(&output);
+    assert!(message.contains("damaged"), "{message}");
+    assert!(message.contains("--full"), "{message}");
+    let rebuilt = dossier(index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
+    no_panic(&rebuilt);
+    assert_eq!(
+        rebuilt.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rebuilt)
+    );
+    assert_eq!(
+        dossier(index, &["search", "harbour"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn truncated_or_missing_segment_files_say_rebuild_with_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    write_articles(&folder, 50);
+    let index = dir.path().join("idx");
+    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
+        .status
+        .success());
+
+    for extension in ["idx", "store", "fast", "pos"] {
+        for file in segment_files(&index, extension) {
+            let bytes = std::fs::read(&file).unwrap();
+            std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        }
+        assert_damaged(&index, &folder);
+    }
+    for file in segment_files(&index, "term") {
+        std::fs::remove_file(file).unwrap();
+    }
+    assert_damaged(&index, &folder);
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    assert_damaged(&index, &folder);
+}

@@ -120,8 +120,11 @@ pub fn search(
         searcher,
         fields: &store.fields,
     };
-    let compiled =
+    let mut compiled =
         Compiler::new(&store.fields, &languages, &request.query, &resolver).compile(&expr)?;
+    compiled
+        .warnings
+        .extend(capped_prefixes(&expr, searcher, &store.fields));
     let sort = match (request.sort, compiled.ranked) {
         (Sort::Relevance, false) => Sort::Newest,
         (sort, _) => sort,
@@ -193,6 +196,57 @@ pub fn search(
         facets,
         warnings: compiled.warnings,
     })
+}
+
+/// Warnings for `prefix*` operands of near: that expand to more words than near: takes.
+fn capped_prefixes(expr: &Expr, searcher: &Searcher, fields: &Fields) -> Vec<String> {
+    use crate::query::ast::Operand;
+    use crate::query::near::MAX_PREFIX_TERMS;
+    fn prefixes<'e>(operand: &'e Operand, out: &mut Vec<&'e str>) {
+        match operand {
+            Operand::Prefix { text, .. } => out.push(text),
+            Operand::Group { alternatives, .. } => {
+                alternatives.iter().for_each(|a| prefixes(a, out))
+            }
+            _ => {}
+        }
+    }
+    fn near_prefixes<'e>(expr: &'e Expr, out: &mut Vec<&'e str>) {
+        match expr {
+            Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| near_prefixes(e, out)),
+            Expr::Not(inner) => near_prefixes(inner, out),
+            Expr::Near { operands, .. } => operands.iter().for_each(|o| prefixes(o, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    near_prefixes(expr, &mut found);
+    let mut warnings = Vec::new();
+    for prefix in found {
+        let folded = crate::analysis::fold_word(prefix);
+        let too_many = searcher.segment_readers().iter().any(|segment| {
+            let Ok(index) = segment.inverted_index(fields.body) else {
+                return false;
+            };
+            let Ok(mut stream) = index.terms().range().ge(folded.as_bytes()).into_stream() else {
+                return false;
+            };
+            let mut count = 0;
+            while stream.advance() && stream.key().starts_with(folded.as_bytes()) {
+                count += 1;
+                if count > MAX_PREFIX_TERMS {
+                    return true;
+                }
+            }
+            false
+        });
+        if too_many {
+            warnings.push(format!(
+                "{prefix}* starts more than {MAX_PREFIX_TERMS} different words; next to near: only the first {MAX_PREFIX_TERMS} in alphabetical order count. Use a longer prefix for a complete answer"
+            ));
+        }
+    }
+    warnings
 }
 
 /// The collector's sort key: (primary, score, day) compared lexicographically.

@@ -145,6 +145,16 @@ fn broken_files_are_named_and_the_rest_is_indexed() {
         messages.contains("deep.html: HTML nested deeper than"),
         "{messages}"
     );
+    // A warning alone is not a failure: exit 0.
+    let only_deep = dir.path().join("deep-only");
+    std::fs::create_dir_all(&only_deep).unwrap();
+    std::fs::copy(folder.join("deep.html"), only_deep.join("deep.html")).unwrap();
+    let output = dossier(
+        &dir.path().join("idx2"),
+        &["index", only_deep.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
+    assert!(crate::stderr(&output).contains("warning"));
 }
 
 #[test]
@@ -249,7 +259,7 @@ fn files_vanishing_or_changing_after_the_walk_are_handled() {
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("gone.txt"), "Gone\n\nThis file will vanish.\n").unwrap();
     std::fs::write(folder.join("changed.txt"), "Before\n\nOld words.\n").unwrap();
-    let walked = dossier::ingest::walk(&[folder.clone()]);
+    let walked = dossier::ingest::walk(std::slice::from_ref(&folder));
     assert_eq!(walked.files.len(), 2);
     std::fs::remove_file(folder.join("gone.txt")).unwrap();
     std::fs::write(

@@ -131,6 +131,38 @@ fn absurd_queries_are_answered_or_refused_clearly() {
             assert!(message.contains("error"), "{query:.60}: {message}");
         }
     }
+    // A prefix over a huge vocabulary: 60,000 distinct words starting "zz".
+    let vocabulary = dir.path().join("vocabulary");
+    std::fs::create_dir_all(&vocabulary).unwrap();
+    let words: Vec<String> = (0..60_000).map(|n| format!("zz{n:05}q")).collect();
+    std::fs::write(
+        vocabulary.join("words.txt"),
+        format!("Word list\n\n{}\n", words.join(" ")),
+    )
+    .unwrap();
+    let wide = dir.path().join("wide");
+    assert!(
+        dossier(&wide, &["index", vocabulary.to_str().unwrap(), "-q"])
+            .status
+            .success()
+    );
+    for query in ["zz*", "zz* near:zz00001q", "zz00010q near/3:zz*"] {
+        let output = dossier(&wide, &["search", query, "-n", "1"]);
+        no_panic(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{query}: {}",
+            crate::stderr(&output)
+        );
+    }
+    // Next to near: a prefix takes its first 4,096 words, and says so.
+    let capped = dossier(&wide, &["search", "zz59999q near/3:zz*"]);
+    assert!(
+        crate::stderr(&capped).contains("starts more than 4096 different words"),
+        "{}",
+        crate::stderr(&capped)
+    );
     let too_wide = dossier(&index, &["search", "harbour near/100000:ferry"]);
     assert_eq!(too_wide.status.code(), Some(2));
     let too_deep = dossier(&index, &["search", &deep]);

@@ -262,7 +262,7 @@ pub fn read_source_with(file: &SourceFile, limits: &Limits) -> Result<FileRead, 
     let path = file.path.to_string_lossy().into_owned();
     let cap = match file.format {
         Format::JsonLines if !starts_with_utf16_bom(&mut source) => {
-            read_json_lines(&mut source, limits, &path, &mut read)?;
+            read_json_lines(&mut source, limits, file.gzip, &path, &mut read)?;
             drop(source);
             read.hash = hasher.digest();
             return Ok(read);
@@ -270,7 +270,7 @@ pub fn read_source_with(file: &SourceFile, limits: &Limits) -> Result<FileRead, 
         Format::Json | Format::JsonLines => MAX_FILE_BYTES,
         Format::Text | Format::Markdown | Format::Html => limits.max_article_bytes,
     };
-    let (bytes, truncated) = read_up_to(&mut source, cap)?;
+    let (bytes, truncated) = read_up_to(&mut source, cap, file.gzip)?;
     drop(source);
     read.hash = hasher.digest();
     if truncated {
@@ -336,24 +336,33 @@ impl<R: std::io::Read> std::io::Read for HashingReader<'_, R> {
 }
 
 /// Reads up to `cap` bytes; also says whether there was more.
-fn read_up_to(source: &mut dyn std::io::BufRead, cap: u64) -> Result<(Vec<u8>, bool), String> {
+fn read_up_to(
+    source: &mut dyn std::io::BufRead,
+    cap: u64,
+    gzip: bool,
+) -> Result<(Vec<u8>, bool), String> {
     use std::io::Read;
     let mut bytes = Vec::new();
     source
         .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_error(&e))?;
+        .map_err(|e| read_error(&e, gzip))?;
     let truncated = bytes.len() as u64 > cap;
     bytes.truncate(cap as usize);
     Ok((bytes, truncated))
 }
 
-fn read_error(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
-            format!("not valid gzip data ({error}); re-download or recompress the file")
-        }
-        _ => format!("cannot read: {error}"),
+/// A read error as a reason: for a gzip file, damaged data.
+fn read_error(error: &std::io::Error, gzip: bool) -> String {
+    use std::io::ErrorKind;
+    let damaged = matches!(
+        error.kind(),
+        ErrorKind::InvalidInput | ErrorKind::InvalidData | ErrorKind::UnexpectedEof
+    );
+    if gzip && damaged {
+        format!("not valid gzip data ({error}); re-download or recompress the file")
+    } else {
+        format!("cannot read: {error}")
     }
 }
 
@@ -370,6 +379,7 @@ fn starts_with_utf16_bom(source: &mut dyn std::io::BufRead) -> bool {
 fn read_json_lines(
     source: &mut dyn std::io::BufRead,
     limits: &Limits,
+    gzip: bool,
     path: &str,
     read: &mut FileRead,
 ) -> Result<(), String> {
@@ -383,14 +393,14 @@ fn read_json_lines(
         let n = (&mut *source)
             .take(cap + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|e| read_error(&e))?;
+            .map_err(|e| read_error(&e, gzip))?;
         if n == 0 {
             break;
         }
         saw_bytes = true;
         number += 1;
         if line.len() as u64 > cap && line.last() != Some(&b'\n') {
-            skip_rest_of_line(source).map_err(|e| read_error(&e))?;
+            skip_rest_of_line(source).map_err(|e| read_error(&e, gzip))?;
             read.failures.push(Failure {
                 path: path.to_string(),
                 line: Some(number),

@@ -92,6 +92,15 @@ fn broken_files_are_named_and_the_rest_is_indexed() {
     array.push(']');
     write("many.json", array.as_bytes());
     write("broken.txt.gz", b"this is not gzip data at all");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(
+        "Cut short\n\nA download that stopped half way. "
+            .repeat(200)
+            .as_bytes(),
+    )
+    .unwrap();
+    let whole = gz.finish().unwrap();
+    write("truncated.txt.gz", &whole[..whole.len() / 2]);
     std::os::unix::fs::symlink(&folder, folder.join("loop")).unwrap();
     // Names with a newline and with bytes that are not UTF-8.
     std::fs::write(
@@ -115,6 +124,7 @@ fn broken_files_are_named_and_the_rest_is_indexed() {
     assert!(reason_for(&failed, "empty.txt", None).contains("empty file"));
     assert!(reason_for(&failed, "binary.html", None).contains("binary data"));
     assert!(reason_for(&failed, "broken.txt.gz", None).contains("gzip"));
+    assert!(reason_for(&failed, "truncated.txt.gz", None).contains("gzip"));
     assert!(reason_for(&failed, "records.jsonl", Some(2)).contains("not valid JSON"));
     assert!(reason_for(&failed, "records.jsonl", Some(3)).contains("no title"));
     assert!(reason_for(&failed, "records.jsonl", Some(6)).contains("no title"));
@@ -126,7 +136,7 @@ fn broken_files_are_named_and_the_rest_is_indexed() {
     // names, records 1, 4 and 5 (a duplicate record is still its own record) and the
     // 100,000 records of the array.
     assert_eq!(summary["articles"], 10 + 100_000, "{summary}");
-    assert_eq!(failed.len(), 7, "{failed:?}");
+    assert_eq!(failed.len(), 8, "{failed:?}");
 
     let search = |query: &str| {
         let (code, result, errors) = dossier_json(&index, &["search", query, "-n", "5"]);

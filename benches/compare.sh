@@ -15,8 +15,9 @@ work=${2:-/tmp/dossier-bench}
 corpus="$work/synth-$mb"
 [ -d "$shared/bench" ] || { echo "compare.sh: needs ../shared beside the repository" >&2; exit 2; }
 
-cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
+cargo build --release --locked --manifest-path "$here/Cargo.toml" --bin dossier --example query_median >&2
 dossier="$here/target/release/dossier"
+query_median="$here/target/release/examples/query_median"
 
 if [ ! -d "$corpus" ]; then
   python3 "$shared/bench/make_corpus.py" "$work" --synth-mb "$mb" >&2
@@ -41,6 +42,21 @@ DOSSIER_BENCH_NO_ENTITIES=1 "$dossier" --index "$work/dossier-index-plain" index
 plain_s=$(echo "$(date +%s.%N) - $start" | bc)
 rm -rf "$work/dossier-index-plain"
 
+# Queries: the same 12 in each tool's syntax, each run 5 times, median of medians.
+rounds=5
+fts5_ms=$(python3 "$shared/bench/peer_fts5.py" bench "$work/fts5.db" "$shared/bench/queries-fts5.txt" $rounds | awk '/^median_ms/ {print $2}')
+dossier_ms=$("$query_median" "$work/dossier-index" "$shared/bench/queries.txt" $rounds | tee "$work/dossier-queries.out" | awk '/^median_ms/ {print $2}')
+# A whole `dossier search` process per query (start, open, search, print), median.
+process_ms=$(
+  grep -v '^#' "$shared/bench/queries.txt" | grep -v '^$' | while read -r query; do
+    for _ in $(seq $rounds); do
+      start=$(date +%s%N)
+      "$dossier" --index "$work/dossier-index" search "$query" --json > /dev/null || true
+      echo $(( ($(date +%s%N) - start) / 1000 ))
+    done
+  done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]/1000}'
+)
+
 echo "corpus: synth-$mb, $(find "$corpus" -type f | wc -l) files, $(echo "scale=1; $bytes/1000000" | bc) MB"
 printf 'index  dossier %6.2f s  %6.1f MB/s  peak RSS %d MB\n' "$dossier_s" "$(echo "$bytes/1000000/$dossier_s" | bc -l)" "$(( $(cat "$work/dossier.rss") / 1024 ))"
 printf 'index  fts5    %6.2f s  %6.1f MB/s\n' "$fts5_s" "$(echo "$bytes/1000000/$fts5_s" | bc -l)"
@@ -48,3 +64,6 @@ printf 'index  ratio   dossier is %.2fx the speed of fts5\n' "$(echo "$fts5_s/$d
 printf 'reindex unchanged folder: %.2f s\n' "$noop_s"
 printf 'index  dossier without entity extraction %6.2f s  %6.1f MB/s; with extraction it keeps %.2f of that speed\n' \
   "$plain_s" "$(echo "$bytes/1000000/$plain_s" | bc -l)" "$(echo "$plain_s/$dossier_s" | bc -l)"
+printf 'query  median of %s queries in process: dossier %.2f ms (top 10, passages, facets), fts5 %.2f ms (top 10, snippet); dossier takes %.2fx the time of fts5\n' \
+  "$(grep -cv '^#' "$shared/bench/queries.txt")" "$dossier_ms" "$fts5_ms" "$(echo "$dossier_ms/$fts5_ms" | bc -l)"
+printf 'query  median whole dossier search process: %.1f ms\n' "$process_ms"

@@ -31,7 +31,11 @@ fn main() -> anyhow::Result<()> {
     let searcher = store.reader()?.searcher();
     let text = std::fs::read_to_string(queries)?;
     let mut per_query = Vec::new();
-    for query in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for query in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let request = SearchRequest {
             query: query.to_string(),
             limit: 10,

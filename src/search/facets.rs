@@ -66,16 +66,18 @@ impl OrdinalCounts {
         }
     }
 
-    /// The values ranked `0..rank` here.
-    fn top_names(&self, rank: usize) -> Vec<String> {
+    /// The values ranked `0..rank` here, with their counts here.
+    fn top_names(&self, rank: usize) -> Vec<(String, u64)> {
         let mut ords: Vec<u64> = self.ranked.iter().take(rank).copied().collect();
         ords.sort_unstable();
+        let mut counts = ords.iter().map(|&ord| self.counts[ord as usize]);
         let mut names = Vec::with_capacity(ords.len());
         let _ = self
             .column
             .dictionary()
             .sorted_ords_to_term_cb(&ords, |bytes| {
-                names.push(String::from_utf8_lossy(bytes).into_owned());
+                let count = counts.next().unwrap_or(0);
+                names.push((String::from_utf8_lossy(bytes).into_owned(), count));
             });
         names
     }
@@ -209,14 +211,29 @@ fn add_all(total: &mut FxHashMap<i64, u64>, part: FxHashMap<i64, u64>) {
 fn top_values(parts: &[OrdinalCounts]) -> Vec<Count> {
     let mut depth = TOP_VALUES * 2;
     loop {
-        let mut candidates: Vec<String> = parts.iter().flat_map(|p| p.top_names(depth)).collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut list: Vec<Count> = candidates
+        // Each candidate's count where it was named, and which parts those were; the
+        // other parts are asked by name.
+        let mut known: FxHashMap<String, (u64, Vec<usize>)> = FxHashMap::default();
+        for (k, part) in parts.iter().enumerate() {
+            for (value, count) in part.top_names(depth) {
+                let entry = known.entry(value).or_default();
+                entry.0 += count;
+                entry.1.push(k);
+            }
+        }
+        let mut list: Vec<Count> = known
             .into_iter()
-            .map(|value| Count {
-                count: parts.iter().map(|p| p.count_of(&value)).sum(),
-                value,
+            .map(|(value, (count, named_in))| {
+                let elsewhere: u64 = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| !named_in.contains(k))
+                    .map(|(_, p)| p.count_of(&value))
+                    .sum();
+                Count {
+                    count: count + elsewhere,
+                    value,
+                }
             })
             .collect();
         list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));

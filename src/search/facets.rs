@@ -87,6 +87,9 @@ impl OrdinalCounts {
 pub struct FacetSegmentCollector {
     columns: [Option<StrColumn>; 4],
     counts: [Vec<u64>; 4],
+    /// Ordinals counted at least once, in order of first count: harvesting looks at
+    /// these, not at every value of the segment.
+    touched: [Vec<u64>; 4],
     published: Column<tantivy::DateTime>,
     mentioned: Column<tantivy::DateTime>,
     published_days: FxHashMap<i64, u64>,
@@ -112,6 +115,7 @@ impl Collector for FacetCollector {
         Ok(FacetSegmentCollector {
             columns,
             counts,
+            touched: Default::default(),
             published: fast.date("published")?,
             mentioned: fast.date("mentioned")?,
             published_days: FxHashMap::default(),
@@ -150,10 +154,19 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
+        let facets = self
+            .columns
+            .iter()
+            .zip(&mut self.counts)
+            .zip(&mut self.touched);
+        for ((column, counts), touched) in facets {
             if let Some(column) = column {
                 for ord in column.term_ords(doc) {
-                    counts[ord as usize] += 1;
+                    let count = &mut counts[ord as usize];
+                    if *count == 0 {
+                        touched.push(ord);
+                    }
+                    *count += 1;
                 }
             }
         }
@@ -173,11 +186,9 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(self) -> SegmentFacets {
         let mut strings: [Option<OrdinalCounts>; 4] = Default::default();
-        for ((slot, column), counts) in strings.iter_mut().zip(self.columns).zip(self.counts) {
+        let facets = self.columns.into_iter().zip(self.counts).zip(self.touched);
+        for (slot, ((column, counts), mut ranked)) in strings.iter_mut().zip(facets) {
             let Some(column) = column else { continue };
-            let mut ranked: Vec<u64> = (0..counts.len() as u64)
-                .filter(|&ord| counts[ord as usize] > 0)
-                .collect();
             ranked.sort_unstable_by_key(|&ord| std::cmp::Reverse(counts[ord as usize]));
             *slot = Some(OrdinalCounts {
                 column,

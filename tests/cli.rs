@@ -1043,3 +1043,20 @@ fn a_phrase_with_slop_next_to_near_is_a_positioned_error() {
     assert!(message.contains("near/N"), "{message}");
     assert!(message.contains('^'), "{message}");
 }
+
+#[test]
+fn an_unknown_entity_name_suggests_a_close_one() {
+    let ws = Workspace::new();
+    ws.index();
+    let output = ws.run(&["search", "place:Minks"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("no place named \"Minks\" is known in this index (did you mean Minsk?)"),
+        "{message}"
+    );
+    let output = ws.run(&["search", "person:Zzyzx"]);
+    let message = stderr(&output);
+    assert!(message.contains("no person named \"Zzyzx\""), "{message}");
+    assert!(!message.contains("did you mean"), "{message}");
+}

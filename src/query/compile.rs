@@ -44,6 +44,11 @@ pub trait EntityResolver {
     fn named(&self, name: &str) -> Vec<(EntityKind, String)> {
         self.resolve(None, name)
     }
+
+    /// The known name closest to an unknown `name` (a typo), if one is close.
+    fn suggest(&self, _kind: Option<EntityKind>, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Compiles queries against one index's fields, languages and entity names.
@@ -246,7 +251,12 @@ impl<'a> Compiler<'a> {
                 let found = self.entities.resolve(*kind, name);
                 if found.is_empty() {
                     let what = kind.map_or("entity", EntityKind::as_str);
-                    self.warnings.borrow_mut().push(format!("no {what} named \"{name}\" is known in this index; that filter matches nothing"));
+                    let hint = self
+                        .entities
+                        .suggest(*kind, name)
+                        .map(|s| format!(" (did you mean {s}?)"))
+                        .unwrap_or_default();
+                    self.warnings.borrow_mut().push(format!("no {what} named \"{name}\" is known in this index{hint}; that filter matches nothing"));
                     return Box::new(EmptyQuery);
                 }
                 let clauses: Clauses = found

@@ -61,7 +61,51 @@ impl IndexEntities<'_> {
     }
 }
 
+/// How alike a suggested name must be (Jaro-Winkler, 0..1).
+const SUGGESTION_SIMILARITY: f64 = 0.88;
+
 impl IndexEntities<'_> {
+    /// The canonical name (in the index or the lists) or surname most like `name`.
+    fn closest(&self, kind: Option<EntityKind>, name: &str) -> Option<String> {
+        let key = alias_key(name);
+        let kinds = match kind {
+            Some(kind) => vec![kind],
+            None => vec![EntityKind::Person, EntityKind::Place, EntityKind::Org],
+        };
+        let mut best: Option<(f64, String)> = None;
+        let mut consider = |candidate: &str, shown: &str| {
+            let score = strsim::jaro_winkler(&key, &alias_key(candidate));
+            if score >= SUGGESTION_SIMILARITY && best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, shown.to_string()));
+            }
+        };
+        for &kind in &kinds {
+            for segment in self.searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.field(kind)) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    let Ok(full) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    consider(full, full);
+                    if let Some((_, surname)) = full.rsplit_once(' ') {
+                        consider(surname, full);
+                    }
+                }
+            }
+        }
+        for (alias, entry, _) in self.extractor.gazetteer().aliases() {
+            if kinds.contains(&entry.kind) {
+                consider(alias, &entry.name);
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+
     /// Is this exact canonical name in the index, as a `kind`?
     fn in_index(&self, kind: EntityKind, name: &str) -> bool {
         let term = tantivy::Term::from_field_text(self.field(kind), name);
@@ -90,6 +134,10 @@ fn title_case(name: &str) -> String {
 }
 
 impl EntityResolver for IndexEntities<'_> {
+    fn suggest(&self, kind: Option<EntityKind>, name: &str) -> Option<String> {
+        self.closest(kind, name)
+    }
+
     fn named(&self, name: &str) -> Vec<(EntityKind, String)> {
         if let Some((entry, _)) = self.extractor.gazetteer().lookup(name) {
             let user = self.extractor.user();

@@ -176,12 +176,14 @@ impl NearWeight {
                     Alternative::Prefix(prefix) => {
                         let mut stream =
                             index.terms().range().ge(prefix.as_bytes()).into_stream()?;
-                        while stream.advance() && sequences.len() < MAX_PREFIX_TERMS {
+                        let mut taken = 0;
+                        while taken < MAX_PREFIX_TERMS && stream.advance() {
                             if !stream.key().starts_with(prefix.as_bytes()) {
                                 break;
                             }
                             let info = stream.value().clone();
                             sequences.push(vec![index.read_postings_from_terminfo(&info, option)?]);
+                            taken += 1;
                         }
                     }
                 }

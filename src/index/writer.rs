@@ -19,7 +19,7 @@ use super::store::{damaged, IndexStore};
 use crate::entities::extract::EntityExtractor;
 use crate::entities::user::UserEntities;
 use crate::error::{Error, Result};
-use crate::ingest::{read_source_with, walk, Limits, SourceFile};
+use crate::ingest::{content_hash, read_source_with, walk, Limits, SourceFile};
 use crate::model::Failure;
 
 /// Input megabytes between two commits by default (`--commit-mb`): bounds the work an
@@ -283,15 +283,16 @@ fn process_file(
     previous: Option<&FileState>,
     limits: &Limits,
 ) -> Outcome {
+    // An indexed file with the same time and bytes is not parsed again.
+    if let Some(state) = previous.filter(|s| s.mtime == file.mtime) {
+        if content_hash(file).is_ok_and(|hash| hash == state.hash) {
+            return Outcome::Unchanged(state.articles);
+        }
+    }
     let read = match read_source_with(file, limits) {
         Ok(read) => read,
         Err(reason) => return Outcome::Failed(reason),
     };
-    if let Some(state) = previous {
-        if state.hash == read.hash && state.mtime == file.mtime {
-            return Outcome::Unchanged(state.articles);
-        }
-    }
     let path = file.path.to_string_lossy();
     let origin = Origin {
         file_key: &file.key,

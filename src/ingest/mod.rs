@@ -271,6 +271,10 @@ pub fn read_source_with(file: &SourceFile, limits: &Limits) -> Result<FileRead, 
         Format::Text | Format::Markdown | Format::Html => limits.max_article_bytes,
     };
     let (bytes, truncated) = read_up_to(&mut source, cap, file.gzip)?;
+    if truncated {
+        // The rest is not used but still hashed, so the hash is the whole file's.
+        std::io::copy(&mut source, &mut std::io::sink()).map_err(|e| read_error(&e, file.gzip))?;
+    }
     drop(source);
     read.hash = hasher.digest();
     if truncated {
@@ -318,6 +322,19 @@ pub fn read_source_with(file: &SourceFile, limits: &Limits) -> Result<FileRead, 
         }
     }
     Ok(read)
+}
+
+/// The content hash [`read_source_with`] gives a file (xxh3 of its bytes as stored),
+/// computed without parsing: enough to tell an unchanged file.
+pub fn content_hash(file: &SourceFile) -> Result<u64, String> {
+    let opened = std::fs::File::open(&file.path).map_err(|e| open_error(&e))?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut reader = HashingReader {
+        inner: opened,
+        hasher: &mut hasher,
+    };
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(&e, false))?;
+    Ok(hasher.digest())
 }
 
 /// Feeds every byte read through it to a hash: the file's content hash for incremental

@@ -219,6 +219,23 @@ fn huge_files_and_lines_are_capped_with_a_message() {
     assert_eq!(summary["articles"], 3);
     let (_, result, _) = dossier_json(&index, &["search", "\"record after the long line\""]);
     assert_eq!(result["total"], 1);
+    // Unchanged, a cut file is recognised as unchanged like any other.
+    let again = dossier(
+        &index,
+        &[
+            "index",
+            folder.to_str().unwrap(),
+            "--max-article-mb",
+            "8",
+            "--json",
+        ],
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        (summary["added"].as_u64(), summary["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -26,10 +26,9 @@ impl IndexEntities<'_> {
         }
     }
 
-    /// Canonical names in the index equal to `key` ignoring case, or (for people)
-    /// ending with it as a surname.
-    fn names_in_index(&self, kind: EntityKind, key: &str) -> Vec<String> {
-        let mut found = Vec::new();
+    /// Calls `visit` with every canonical name of `kind` in the index, as bytes (once
+    /// per segment that holds it).
+    fn each_name(&self, kind: EntityKind, mut visit: impl FnMut(&[u8])) {
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(self.field(kind)) else {
                 continue;
@@ -38,25 +37,33 @@ impl IndexEntities<'_> {
                 continue;
             };
             while stream.advance() {
-                // Cheap test first: a match ends with the key, ignoring ASCII case.
-                let bytes = stream.key();
-                let ends_with_key = bytes.len() >= key.len()
-                    && bytes[bytes.len() - key.len()..].eq_ignore_ascii_case(key.as_bytes());
-                if !ends_with_key {
-                    continue;
-                }
-                let Ok(name) = std::str::from_utf8(bytes) else {
-                    continue;
-                };
-                let name_key = alias_key(name);
-                let surname = kind == EntityKind::Person
-                    && name_key.rsplit(' ').next() == Some(key)
-                    && name_key != key;
-                if (name_key == key || surname) && !found.iter().any(|f| f == name) {
-                    found.push(name.to_string());
-                }
+                visit(stream.key());
             }
         }
+    }
+
+    /// Canonical names in the index equal to `key` ignoring case, or (for people)
+    /// ending with it as a surname.
+    fn names_in_index(&self, kind: EntityKind, key: &str) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        self.each_name(kind, |bytes| {
+            // Cheap test first: a match ends with the key, ignoring ASCII case.
+            let ends_with_key = bytes.len() >= key.len()
+                && bytes[bytes.len() - key.len()..].eq_ignore_ascii_case(key.as_bytes());
+            if !ends_with_key {
+                return;
+            }
+            let Ok(name) = std::str::from_utf8(bytes) else {
+                return;
+            };
+            let name_key = alias_key(name);
+            let surname = kind == EntityKind::Person
+                && name_key.rsplit(' ').next() == Some(key)
+                && name_key != key;
+            if (name_key == key || surname) && !found.iter().any(|f| f == name) {
+                found.push(name.to_string());
+            }
+        });
         found
     }
 }
@@ -80,23 +87,15 @@ impl IndexEntities<'_> {
             }
         };
         for &kind in &kinds {
-            for segment in self.searcher.segment_readers() {
-                let Ok(inverted) = segment.inverted_index(self.field(kind)) else {
-                    continue;
+            self.each_name(kind, |bytes| {
+                let Ok(full) = std::str::from_utf8(bytes) else {
+                    return;
                 };
-                let Ok(mut stream) = inverted.terms().stream() else {
-                    continue;
-                };
-                while stream.advance() {
-                    let Ok(full) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    consider(full, full);
-                    if let Some((_, surname)) = full.rsplit_once(' ') {
-                        consider(surname, full);
-                    }
+                consider(full, full);
+                if let Some((_, surname)) = full.rsplit_once(' ') {
+                    consider(surname, full);
                 }
-            }
+            });
         }
         for (alias, entry, _) in self.extractor.gazetteer().aliases() {
             if kinds.contains(&entry.kind) {

@@ -195,16 +195,19 @@ fn huge_files_and_lines_are_capped_with_a_message() {
     drop(lines);
 
     let index = dir.path().join("idx");
-    let output = dossier(
-        &index,
-        &[
-            "index",
-            folder.to_str().unwrap(),
-            "--max-article-mb",
-            "8",
-            "--json",
-        ],
-    );
+    let run = || {
+        dossier(
+            &index,
+            &[
+                "index",
+                folder.to_str().unwrap(),
+                "--max-article-mb",
+                "8",
+                "--json",
+            ],
+        )
+    };
+    let output = run();
     no_panic(&output);
     assert_eq!(output.status.code(), Some(2));
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -220,16 +223,7 @@ fn huge_files_and_lines_are_capped_with_a_message() {
     let (_, result, _) = dossier_json(&index, &["search", "\"record after the long line\""]);
     assert_eq!(result["total"], 1);
     // Unchanged, a cut file is recognised as unchanged like any other.
-    let again = dossier(
-        &index,
-        &[
-            "index",
-            folder.to_str().unwrap(),
-            "--max-article-mb",
-            "8",
-            "--json",
-        ],
-    );
+    let again = run();
     let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(
         (summary["added"].as_u64(), summary["updated"].as_u64()),

@@ -87,6 +87,8 @@ pub const SAMPLE_ARTICLES: &[(&str, &[u8])] = &[
 /// Example queries the demo runs, one per feature.
 const EXAMPLE_QUERIES: &[&str] = &[
     "troops near:Belarus",
+    "troops before/4:exercises",
+    "person:Zelensky",
     "\"interest rates\"",
     "sanction",
     "strike* OR storm",

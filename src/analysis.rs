@@ -221,11 +221,16 @@ impl Analyzer {
     /// `scratch` is working space. Both buffers are reused by the caller.
     pub fn analyse_word(&self, word: &str, term: &mut String, scratch: &mut String) {
         scratch.clear();
-        for c in word.chars() {
-            if c == '\u{2019}' {
-                scratch.push('\'');
-            } else {
-                scratch.extend(c.to_lowercase());
+        if word.is_ascii() {
+            scratch.push_str(word);
+            scratch.make_ascii_lowercase();
+        } else {
+            for c in word.chars() {
+                if c == '\u{2019}' {
+                    scratch.push('\'');
+                } else {
+                    scratch.extend(c.to_lowercase());
+                }
             }
         }
         term.clear();

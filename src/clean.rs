@@ -13,6 +13,13 @@ const BOILERPLATE_RULES: &str = include_str!("../index-schema/boilerplate.txt");
 /// Normalises decoded text: NFC, `\n` line ends, no control characters but tab and
 /// newline.
 pub fn normalize(text: &str) -> String {
+    // Most news text is printable ASCII with newlines and tabs: nothing to change.
+    let plain = text
+        .bytes()
+        .all(|b| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b));
+    if plain {
+        return text.to_string();
+    }
     let needs_nfc = is_nfc_quick(text.chars()) != IsNormalized::Yes;
     let mut out = String::with_capacity(text.len());
     let chars: Box<dyn Iterator<Item = char>> = if needs_nfc {

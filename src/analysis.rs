@@ -314,22 +314,33 @@ impl Iterator for WordSpans<'_> {
 
     fn next(&mut self) -> Option<(usize, usize)> {
         let text = self.text;
-        let rest = &text[self.at..];
-        let offset = rest.find(char::is_alphanumeric)?;
-        let start = self.at + offset;
-        let mut end = text.len();
-        let mut chars = text[start..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let bytes = text.as_bytes();
+        // ASCII bytes are looked at directly; other characters are decoded.
+        let char_at = |i: usize| -> Option<char> {
+            match bytes.get(i) {
+                Some(&b) if b < 0x80 => Some(char::from(b)),
+                Some(_) => text[i..].chars().next(),
+                None => None,
+            }
+        };
+        let mut start = self.at;
+        loop {
+            let c = char_at(start)?;
             if c.is_alphanumeric() {
-                continue;
+                break;
             }
-            let apostrophe = c == '\'' || c == '\u{2019}';
-            let letter_follows = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
-            if apostrophe && letter_follows {
-                continue;
+            start += c.len_utf8();
+        }
+        let mut end = start;
+        while let Some(c) = char_at(end) {
+            let next = end + c.len_utf8();
+            let joins = c.is_alphanumeric()
+                || ((c == '\'' || c == '\u{2019}')
+                    && char_at(next).is_some_and(char::is_alphabetic));
+            if !joins {
+                break;
             }
-            end = start + i;
-            break;
+            end = next;
         }
         self.at = end;
         Some((start, end))

@@ -40,7 +40,9 @@ fn main() -> anyhow::Result<()> {
             query: query.to_string(),
             limit: 10,
             snippets: 2,
-            facets: Some(Interval::Month),
+            facets: std::env::var_os("NOFACETS")
+                .is_none()
+                .then_some(Interval::Month),
             ..SearchRequest::default()
         };
         let mut times = Vec::with_capacity(rounds);

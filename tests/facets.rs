@@ -3,8 +3,10 @@
 
 use dossier::dates::Interval;
 use dossier::index::document::{build_document, AnalysedArticle, EntityJson};
+use dossier::index::facet_values::FacetNumbering;
 use dossier::index::store::IndexStore;
 use dossier::model::EntityKind;
+use dossier::search::facets::numbers_in_use;
 use dossier::search::FacetCollector;
 use tantivy::query::AllQuery;
 
@@ -38,6 +40,7 @@ fn top_people_are_exact_across_segments() {
     let store = IndexStore::open_or_create(dir.path(), true).unwrap();
     let mut writer: tantivy::IndexWriter =
         store.index.writer_with_num_threads(1, 50_000_000).unwrap();
+    let numbering = FacetNumbering::open(dir.path()).unwrap();
     let mut n = 0;
     for segment in 0..3 {
         // Sixty people named twice each, only in this segment...
@@ -47,6 +50,7 @@ fn top_people_are_exact_across_segments() {
                 writer
                     .add_document(build_document(
                         &store.fields,
+                        &numbering,
                         "/f",
                         0,
                         0,
@@ -60,6 +64,7 @@ fn top_people_are_exact_across_segments() {
         writer
             .add_document(build_document(
                 &store.fields,
+                &numbering,
                 "/f",
                 0,
                 0,
@@ -67,6 +72,7 @@ fn top_people_are_exact_across_segments() {
             ))
             .unwrap();
         n += 1;
+        numbering.save().unwrap();
         writer.commit().unwrap();
     }
     let searcher = store.reader().unwrap().searcher();
@@ -74,9 +80,12 @@ fn top_people_are_exact_across_segments() {
     let facets = searcher
         .search(
             &AllQuery,
-            &FacetCollector {
-                interval: Interval::Month,
-            },
+            &FacetCollector::new(
+                Interval::Month,
+                store
+                    .facet_values(numbers_in_use(&searcher).unwrap())
+                    .unwrap(),
+            ),
         )
         .unwrap();
     assert_eq!(facets.person[0].value, "Hidden Hand");

@@ -9,6 +9,7 @@ use dossier::analysis::entity_term;
 use dossier::analysis::Analyzer;
 use dossier::entities::gazetteer::Form;
 use dossier::index::document::{build_document, AnalysedArticle, EntityJson, MentionJson};
+use dossier::index::facet_values::FacetNumbering;
 use dossier::index::store::IndexStore;
 use dossier::model::EntityKind;
 use dossier::query::ast::NearLink;
@@ -172,6 +173,7 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
         .index
         .writer_with_num_threads(1, 50_000_000)
         .expect("writer");
+    let numbering = FacetNumbering::open(&store.dir).expect("facet values");
     for (n, doc) in docs.iter().enumerate() {
         let words: Vec<&str> = doc.words.iter().map(|&w| VOCABULARY[w]).collect();
         let mut starts = Vec::new();
@@ -220,6 +222,7 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
         writer
             .add_document(build_document(
                 &store.fields,
+                &numbering,
                 &article.key.clone(),
                 0,
                 0,
@@ -227,6 +230,7 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
             ))
             .expect("add");
     }
+    numbering.save().expect("save facet values");
     writer.commit().expect("commit");
     (dir, store)
 }

@@ -460,7 +460,7 @@ fn print_search(ctx: &Context, result: &SearchResult) {
 fn stats_command(ctx: &Context) -> anyhow::Result<i32> {
     let store = IndexStore::open(&ctx.index_dir)?;
     let reader = store.reader()?;
-    let stats = crate::search::stats::collect(&reader.searcher())?;
+    let stats = crate::search::stats::collect(&store, &reader.searcher())?;
     if ctx.json {
         println!("{}", json::to_json(&stats));
     } else {

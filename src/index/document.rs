@@ -13,6 +13,8 @@ use crate::entities::gazetteer::Form;
 use crate::model::{DateSource, EntityKind, RawArticle};
 use crate::schema::Fields;
 
+use super::facet_values::{FacetKind, FacetNumbering};
+
 /// One mention of an entity: a byte range of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MentionJson {
@@ -193,9 +195,11 @@ pub fn analyse(
     }
 }
 
-/// Builds the document for an analysed article of a file.
+/// Builds the document for an analysed article of a file; `numbering` gives its facet
+/// values their index-wide numbers.
 pub fn build_document(
     fields: &Fields,
+    numbering: &FacetNumbering,
     file_key: &str,
     hash: u64,
     mtime: i64,
@@ -227,6 +231,14 @@ pub fn build_document(
             EntityKind::Org => fields.org,
         };
         doc.add_text(field, &entity.name);
+    }
+    let facet_values = article
+        .entities
+        .iter()
+        .map(|e| (FacetKind::Entity(e.kind), e.name.as_str()))
+        .chain(article.source.as_deref().map(|s| (FacetKind::Source, s)));
+    for number in numbering.numbers(facet_values) {
+        doc.add_u64(fields.facet_values, number);
     }
     doc.add_text(fields.lang, article.lang);
     if let Some(url) = &article.url {

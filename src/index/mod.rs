@@ -1,8 +1,9 @@
 //! The index: opening and creating it ([`store`]), turning articles into documents
-//! ([`document`]), knowing what is already indexed ([`state`]) and the writing pipeline
+//! ([`document`]), numbering facet values index-wide ([`facet_values`]), knowing what is already indexed ([`state`]) and the writing pipeline
 //! ([`writer`]).
 
 pub mod document;
+pub mod facet_values;
 pub mod state;
 pub mod store;
 pub mod writer;

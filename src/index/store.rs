@@ -5,11 +5,13 @@
 //! asks for `--full`, never silently wrong results.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+use super::facet_values::{FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
@@ -29,6 +31,8 @@ pub struct IndexStore {
     pub index: Index,
     pub fields: Fields,
     pub dir: PathBuf,
+    /// The facet values as last read (see [`IndexStore::facet_values`]).
+    facet_values: Arc<Mutex<Arc<FacetValues>>>,
 }
 
 impl IndexStore {
@@ -62,7 +66,13 @@ impl IndexStore {
         Self::wrap(index, dir)
     }
 
-    fn wrap(index: Index, dir: &Path) -> Result<IndexStore> {
+    fn wrap(mut index: Index, dir: &Path) -> Result<IndexStore> {
+        // Searches run over the segments on every core; without a thread pool (a
+        // machine that refuses threads) they run on the calling thread.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            let _ = index.set_multithread_executor(cores);
+        }
         index.tokenizers().register(
             TOKENIZER_NAME,
             TextAnalyzer::from(TantivyTokenizer::default()),
@@ -72,6 +82,7 @@ impl IndexStore {
             index,
             fields,
             dir: dir.to_path_buf(),
+            facet_values: Arc::default(),
         })
     }
 
@@ -82,6 +93,19 @@ impl IndexStore {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| damaged(&self.dir, e))
+    }
+}
+
+impl IndexStore {
+    /// The index's numbered facet values: read from disk the first time, and again when
+    /// a searcher holds numbers the last read lacks (`numbers` is how many it may hold).
+    /// Read after the searcher opened, the file names every number it can see.
+    pub fn facet_values(&self, numbers: usize) -> Result<Arc<FacetValues>> {
+        let mut kept = self.facet_values.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.is_empty() || kept.len() < numbers {
+            *kept = Arc::new(FacetValues::load(&self.dir)?);
+        }
+        Ok(Arc::clone(&kept))
     }
 }
 
@@ -169,6 +193,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let ours = name == "meta.json"
             || name == MANIFEST_FILE
             || name == USER_ENTITIES_FILE
+            || name == FACET_VALUES_FILE
             || name == ".managed.json"
             || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|stem| stem.len() == 32);

@@ -14,6 +14,7 @@ use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::document::{analyse, build_document, Origin};
+use super::facet_values::FacetNumbering;
 use super::state::{indexed_files, FileState};
 use super::store::{damaged, IndexStore};
 use crate::entities::extract::EntityExtractor;
@@ -125,6 +126,7 @@ pub fn run_index(
     let walked = walk(&request.roots);
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
+    let numbering = FacetNumbering::open(dir)?;
     let (mut extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
     if std::env::var_os("DOSSIER_BENCH_NO_ENTITIES").is_some() {
         extractor = Arc::new(extractor.inactive());
@@ -151,6 +153,7 @@ pub fn run_index(
     let files = &walked.files;
     let previous_ref = &previous;
     let extractor: &EntityExtractor = &extractor;
+    let numbering_ref = &numbering;
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = crossbeam_channel::bounded::<(usize, Outcome)>(64);
@@ -163,7 +166,13 @@ pub fn run_index(
                     break;
                 }
                 let known = previous_ref.get(&files[i].key).filter(|_| !reanalyse);
-                let outcome = process_file(store, extractor, &files[i], known, &request.limits);
+                let outcome = process_file(
+                    store,
+                    (extractor, numbering_ref),
+                    &files[i],
+                    known,
+                    &request.limits,
+                );
                 if sender.send((i, outcome)).is_err() {
                     break;
                 }
@@ -188,6 +197,7 @@ pub fn run_index(
                 break;
             }
             if since_commit >= request.commit_every_bytes {
+                numbering.save()?;
                 writer.commit()?;
                 since_commit = 0;
             }
@@ -198,6 +208,7 @@ pub fn run_index(
         if let Some(text) = &request.entities {
             store.save_user_entities(text)?;
         }
+        numbering.save()?;
         writer.commit()?;
     }
     progress.finish();
@@ -278,7 +289,7 @@ fn entity_extractor(
 
 fn process_file(
     store: &IndexStore,
-    extractor: &EntityExtractor,
+    (extractor, numbering): (&EntityExtractor, &FacetNumbering),
     file: &SourceFile,
     previous: Option<&FileState>,
     limits: &Limits,
@@ -305,6 +316,7 @@ fn process_file(
         .map(|article| {
             build_document(
                 &store.fields,
+                numbering,
                 &file.key,
                 read.hash,
                 file.mtime,

@@ -19,7 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
 use super::ast::NearLink;
-use super::proximity::{normalise, windows, Extent};
+use super::proximity::{normalise, window_summary, windows, Extent, Scratch};
 
 /// Windows counted per document for scoring: the frequency saturates long before.
 pub const SCORED_WINDOWS: usize = 64;
@@ -204,6 +204,7 @@ impl NearWeight {
             score: 0.0,
             positions: Vec::new(),
             occurrences: Vec::new(),
+            scratch: Scratch::default(),
         };
         scorer.find_from_current();
         Ok(scorer)
@@ -241,6 +242,7 @@ struct NearScorer {
     score: Score,
     positions: Vec<u32>,
     occurrences: Vec<Vec<Extent>>,
+    scratch: Scratch,
 }
 
 impl NearScorer {
@@ -323,17 +325,17 @@ impl NearScorer {
         } else {
             1
         };
-        let found = windows(&self.occurrences, &self.links, limit);
-        if found.is_empty() {
+        let Some((count, gap)) =
+            window_summary(&self.occurrences, &self.links, limit, &mut self.scratch)
+        else {
             return false;
-        }
+        };
         self.score = match self.scoring {
             Some(statistics) => {
-                let frequency = found.len() as f32;
+                let frequency = count as f32;
                 let length = self.lengths.fieldnorm(doc) as f32;
                 let norm = K1 * (1.0 - B + B * length / statistics.average_length);
                 let bm25 = statistics.idf * (K1 + 1.0) * frequency / (frequency + norm);
-                let gap = found.iter().map(|w| w.gap).min().unwrap_or(0);
                 self.boost * bm25 * closeness(gap)
             }
             None => 1.0,
@@ -358,6 +360,10 @@ fn sequence_extents(
     let (head, rest) = sequence.split_first_mut().expect("sequences are not empty");
     positions.clear();
     head.positions(positions);
+    if rest.is_empty() {
+        out.extend(positions.iter().map(|&p| Extent::word(p)));
+        return;
+    }
     let mut starts: Vec<u32> = positions.clone();
     for (offset, postings) in rest.iter_mut().enumerate() {
         if postings.doc() < doc {

@@ -59,7 +59,9 @@ pub fn link_holds(link: NearLink, left: Extent, right: Extent) -> Option<u32> {
 
 /// Sorts and de-duplicates one operand's occurrences, as [`windows`] expects them.
 pub fn normalise(occurrences: &mut Vec<Extent>) {
-    occurrences.sort_unstable();
+    if !occurrences.is_sorted() {
+        occurrences.sort_unstable();
+    }
     occurrences.dedup();
 }
 
@@ -68,31 +70,98 @@ pub fn normalise(occurrences: &mut Vec<Extent>) {
 /// `links[i]` joins operand `i` and `i + 1`.
 pub fn windows(occurrences: &[Vec<Extent>], links: &[NearLink], limit: usize) -> Vec<Window> {
     let mut found = Vec::new();
-    if occurrences.is_empty() || links.len() + 1 != occurrences.len() || limit == 0 {
-        return found;
-    }
-    let alive = completable(occurrences, links);
-    let mut parts = Vec::with_capacity(occurrences.len());
-    for (start, _) in alive[0].iter().enumerate().filter(|(_, ok)| **ok) {
-        parts.clear();
-        parts.push(start);
-        extend(occurrences, links, &alive, &mut parts, 0, &mut found, limit);
-        if found.len() >= limit {
-            break;
-        }
-    }
+    visit_windows(
+        occurrences,
+        links,
+        limit,
+        &mut Scratch::default(),
+        |parts, gap| {
+            let extents = parts.iter().enumerate().map(|(k, &p)| occurrences[k][p]);
+            let first = extents.clone().map(|e| e.first).min().unwrap_or(0);
+            let last = extents.map(|e| e.last).max().unwrap_or(0);
+            found.push(Window {
+                parts: parts.to_vec(),
+                first,
+                last,
+                gap,
+            });
+        },
+    );
     found
+}
+
+/// How many windows there are (at most `limit`) and the smallest gap among them, without
+/// listing them: what the index scorer needs for every matching document. `None` when the
+/// chain does not hold.
+pub fn window_summary(
+    occurrences: &[Vec<Extent>],
+    links: &[NearLink],
+    limit: usize,
+    scratch: &mut Scratch,
+) -> Option<(usize, u32)> {
+    let mut tightest = u32::MAX;
+    let count = visit_windows(occurrences, links, limit, scratch, |_, gap| {
+        tightest = tightest.min(gap);
+    });
+    (count > 0).then_some((count, tightest))
 }
 
 /// Does the chain hold anywhere?
 pub fn holds(occurrences: &[Vec<Extent>], links: &[NearLink]) -> bool {
-    !windows(occurrences, links, 1).is_empty()
+    window_summary(occurrences, links, 1, &mut Scratch::default()).is_some()
 }
 
-/// For each operand, which occurrences can still be continued to the end of the chain.
-fn completable(occurrences: &[Vec<Extent>], links: &[NearLink]) -> Vec<Vec<bool>> {
+/// Buffers for finding windows, kept between documents.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Per operand, which occurrences can still be continued to the end of the chain.
+    alive: Vec<Vec<bool>>,
+    /// The occurrence chosen for each operand so far.
+    parts: Vec<usize>,
+}
+
+/// Calls `on_window(parts, gap)` for each window, in order of the first operand's
+/// occurrence, at most `limit` times; returns how many it found.
+fn visit_windows(
+    occurrences: &[Vec<Extent>],
+    links: &[NearLink],
+    limit: usize,
+    scratch: &mut Scratch,
+    mut on_window: impl FnMut(&[usize], u32),
+) -> usize {
+    if occurrences.is_empty() || links.len() + 1 != occurrences.len() || limit == 0 {
+        return 0;
+    }
+    mark_completable(occurrences, links, &mut scratch.alive);
+    let mut walk = Walk {
+        occurrences,
+        links,
+        alive: &scratch.alive,
+        limit,
+        found: 0,
+        on_window: &mut on_window,
+    };
+    let parts = &mut scratch.parts;
+    for (start, _) in walk.alive[0].iter().enumerate().filter(|(_, ok)| **ok) {
+        parts.clear();
+        parts.push(start);
+        walk.extend(parts, 0);
+        if walk.found >= limit {
+            break;
+        }
+    }
+    walk.found
+}
+
+/// For each operand, marks which occurrences can still be continued to the end of the
+/// chain.
+fn mark_completable(occurrences: &[Vec<Extent>], links: &[NearLink], alive: &mut Vec<Vec<bool>>) {
     let count = occurrences.len();
-    let mut alive: Vec<Vec<bool>> = occurrences.iter().map(|o| vec![false; o.len()]).collect();
+    alive.resize_with(count, Vec::new);
+    for (marks, list) in alive.iter_mut().zip(occurrences) {
+        marks.clear();
+        marks.resize(list.len(), false);
+    }
     alive[count - 1].iter_mut().for_each(|a| *a = true);
     for i in (0..count - 1).rev() {
         let (here, next) = alive.split_at_mut(i + 1);
@@ -101,7 +170,6 @@ fn completable(occurrences: &[Vec<Extent>], links: &[NearLink]) -> Vec<Vec<bool>
             here[k] = partners(&occurrences[i + 1], links[i], extent).any(|j| next[j]);
         }
     }
-    alive
 }
 
 /// Indices of the occurrences in `next` that `link` joins to `from`.
@@ -127,48 +195,38 @@ fn longest(extents: &[Extent]) -> u32 {
     extents.iter().map(|e| e.last - e.first).max().unwrap_or(0)
 }
 
-fn extend(
-    occurrences: &[Vec<Extent>],
-    links: &[NearLink],
-    alive: &[Vec<bool>],
-    parts: &mut Vec<usize>,
-    gap: u32,
-    found: &mut Vec<Window>,
+/// A depth-first walk over the ways to continue a partial window.
+struct Walk<'a, F> {
+    occurrences: &'a [Vec<Extent>],
+    links: &'a [NearLink],
+    alive: &'a [Vec<bool>],
     limit: usize,
-) {
-    let i = parts.len() - 1;
-    let here = occurrences[i][parts[i]];
-    if i + 1 == occurrences.len() {
-        let extents = parts.iter().enumerate().map(|(k, &p)| occurrences[k][p]);
-        let first = extents.clone().map(|e| e.first).min().unwrap_or(0);
-        let last = extents.map(|e| e.last).max().unwrap_or(0);
-        found.push(Window {
-            parts: parts.clone(),
-            first,
-            last,
-            gap,
-        });
-        return;
-    }
-    let candidates: Vec<usize> = partners(&occurrences[i + 1], links[i], here)
-        .filter(|&j| alive[i + 1][j])
-        .collect();
-    for j in candidates {
-        if found.len() >= limit {
+    found: usize,
+    on_window: &'a mut F,
+}
+
+impl<F: FnMut(&[usize], u32)> Walk<'_, F> {
+    fn extend(&mut self, parts: &mut Vec<usize>, gap: u32) {
+        let i = parts.len() - 1;
+        if i + 1 == self.occurrences.len() {
+            (self.on_window)(parts, gap);
+            self.found += 1;
             return;
         }
-        let between = link_holds(links[i], here, occurrences[i + 1][j]).unwrap_or(0);
-        parts.push(j);
-        extend(
-            occurrences,
-            links,
-            alive,
-            parts,
-            gap + between,
-            found,
-            limit,
-        );
-        parts.pop();
+        let here = self.occurrences[i][parts[i]];
+        let (next, link) = (&self.occurrences[i + 1], self.links[i]);
+        for j in partners(next, link, here) {
+            if self.found >= self.limit {
+                return;
+            }
+            if !self.alive[i + 1][j] {
+                continue;
+            }
+            let between = link_holds(link, here, next[j]).unwrap_or(0);
+            parts.push(j);
+            self.extend(parts, gap + between);
+            parts.pop();
+        }
     }
 }
 

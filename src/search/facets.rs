@@ -1,22 +1,30 @@
 //! Facet counts over a whole result set, collected in the same pass as the hits: per
-//! person, place, organisation and source (string fast fields, counted by ordinal
-//! within a segment and named once at the end), and per calendar bucket of the
-//! publication and mentioned dates.
+//! person, place, organisation and source (the index-wide numbers of the
+//! `facet_values` column, counted in one array shared by all segments and named from
+//! `facet-values.tsv` at the end), and per calendar bucket of the publication and
+//! mentioned dates.
+
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::dates::{self, Interval};
+use crate::index::facet_values::{FacetKind, FacetValues};
+use crate::model::EntityKind;
 use crate::search::stats::Count;
 
 /// Values listed per string facet.
 pub const TOP_VALUES: usize = 20;
 
-/// The fast fields of the string facets, in output order (person, place, org, source).
-const STRING_FACETS: [&str; 4] = ["person", "place", "org", "source_name"];
+/// The fast field holding each article's facet value numbers.
+const NUMBERS_FIELD: &str = "facet_values";
+
+/// Documents gathered before their facet values are read, a block at a time.
+const BLOCK: usize = 256;
 
 /// Counts per facet (SPEC §6 `facets`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -29,69 +37,82 @@ pub struct Facets {
     pub mentioned: Vec<Count>,
 }
 
-/// Collects [`Facets`] with dates bucketed by `interval`.
-pub struct FacetCollector {
-    pub interval: Interval,
-}
-
-/// Counts gathered in one segment, by dictionary ordinal: named only when merged.
-pub struct SegmentFacets {
-    strings: [Option<OrdinalCounts>; 4],
-    published_days: FxHashMap<i64, u64>,
-    mentioned_days: FxHashMap<i64, u64>,
-}
-
-/// One segment's counts of one string facet.
-pub struct OrdinalCounts {
-    column: StrColumn,
-    /// Count per ordinal.
-    counts: Vec<u64>,
-    /// Ordinals with a count, most counted first.
-    ranked: Vec<u64>,
-}
-
-impl OrdinalCounts {
-    /// The count of the value ranked `rank` here (0 past the end).
-    fn count_at(&self, rank: usize) -> u64 {
-        self.ranked
-            .get(rank)
-            .map_or(0, |&ord| self.counts[ord as usize])
-    }
-
-    /// This segment's count of a value.
-    fn count_of(&self, value: &str) -> u64 {
-        match self.column.dictionary().term_ord(value) {
-            Ok(Some(ord)) => self.counts.get(ord as usize).copied().unwrap_or(0),
-            _ => 0,
+/// The highest facet value number any article of the searcher holds, plus one: how many
+/// numbered values the names must cover.
+pub fn numbers_in_use(searcher: &tantivy::Searcher) -> tantivy::Result<usize> {
+    let mut most = 0;
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64(NUMBERS_FIELD)?;
+        if column.values.num_vals() > 0 {
+            most = most.max(column.max_value() as usize + 1);
         }
     }
+    Ok(most)
+}
 
-    /// The values ranked `0..rank` here, with their counts here.
-    fn top_names(&self, rank: usize) -> Vec<(String, u64)> {
-        let mut ords: Vec<u64> = self.ranked.iter().take(rank).copied().collect();
-        ords.sort_unstable();
-        let mut counts = ords.iter().map(|&ord| self.counts[ord as usize]);
-        let mut names = Vec::with_capacity(ords.len());
-        let _ = self
-            .column
-            .dictionary()
-            .sorted_ords_to_term_cb(&ords, |bytes| {
-                let count = counts.next().unwrap_or(0);
-                names.push((String::from_utf8_lossy(bytes).into_owned(), count));
-            });
-        names
+/// Collects [`Facets`] with dates bucketed by `interval`.
+pub struct FacetCollector {
+    interval: Interval,
+    values: Arc<FacetValues>,
+    /// Arrays of counts per value number not in use by a segment right now: a segment
+    /// takes one and gives it back when done, so segments searched one after another
+    /// share an array and segments searched at the same time (one per core) do not.
+    idle: Arc<Mutex<Vec<ValueCounts>>>,
+}
+
+impl FacetCollector {
+    /// `values` must name every number the searched articles hold ([`numbers_in_use`]).
+    pub fn new(interval: Interval, values: Arc<FacetValues>) -> FacetCollector {
+        FacetCollector {
+            interval,
+            values,
+            idle: Arc::default(),
+        }
     }
+}
+
+/// Articles per facet value number.
+#[derive(Default)]
+struct ValueCounts {
+    counts: Vec<u32>,
+    /// Numbers counted at least once: naming looks at these, not at every value.
+    touched: Vec<u32>,
+}
+
+impl ValueCounts {
+    fn add(&mut self, other: &ValueCounts) {
+        for &number in &other.touched {
+            let count = &mut self.counts[number as usize];
+            if *count == 0 {
+                self.touched.push(number);
+            }
+            *count += other.counts[number as usize];
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The per-segment collector.
 pub struct FacetSegmentCollector {
-    columns: [Option<StrColumn>; 4],
-    counts: [Vec<u64>; 4],
-    /// Ordinals counted at least once, in order of first count: harvesting looks at
-    /// these, not at every value of the segment.
-    touched: [Vec<u64>; 4],
+    numbers: Column<u64>,
+    counts: ValueCounts,
+    idle: Arc<Mutex<Vec<ValueCounts>>>,
     published: Column<tantivy::DateTime>,
     mentioned: Column<tantivy::DateTime>,
+    published_days: DayCounts,
+    mentioned_days: DayCounts,
+    /// Matching documents not yet counted.
+    block: Vec<DocId>,
+    /// Values of one document, reused.
+    values: Vec<u64>,
+    days: Vec<tantivy::DateTime>,
+}
+
+/// What one segment hands over: its day counts (value counts are already shared).
+pub struct SegmentFacets {
     published_days: FxHashMap<i64, u64>,
     mentioned_days: FxHashMap<i64, u64>,
 }
@@ -106,20 +127,23 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
-        let mut columns: [Option<StrColumn>; 4] = Default::default();
-        let mut counts: [Vec<u64>; 4] = Default::default();
-        for (i, name) in STRING_FACETS.iter().enumerate() {
-            columns[i] = fast.str(name)?;
-            counts[i] = vec![0; columns[i].as_ref().map_or(0, |c| c.num_terms())];
-        }
+        let published = fast.date("published")?;
+        let mentioned = fast.date("mentioned")?;
+        let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
+            counts: vec![0; self.values.len()],
+            touched: Vec::new(),
+        });
         Ok(FacetSegmentCollector {
-            columns,
+            numbers: fast.u64(NUMBERS_FIELD)?,
             counts,
-            touched: Default::default(),
-            published: fast.date("published")?,
-            mentioned: fast.date("mentioned")?,
-            published_days: FxHashMap::default(),
-            mentioned_days: FxHashMap::default(),
+            idle: Arc::clone(&self.idle),
+            published_days: DayCounts::for_column(&published),
+            mentioned_days: DayCounts::for_column(&mentioned),
+            published,
+            mentioned,
+            block: Vec::with_capacity(BLOCK),
+            values: Vec::new(),
+            days: Vec::new(),
         })
     }
 
@@ -128,17 +152,18 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<Facets> {
-        let mut strings: [Vec<OrdinalCounts>; 4] = Default::default();
         let mut published: FxHashMap<i64, u64> = FxHashMap::default();
         let mut mentioned: FxHashMap<i64, u64> = FxHashMap::default();
         for segment in segments {
-            for (all, part) in strings.iter_mut().zip(segment.strings) {
-                all.extend(part);
-            }
             add_all(&mut published, segment.published_days);
             add_all(&mut mentioned, segment.mentioned_days);
         }
-        let [person, place, org, source] = strings.map(|parts| top_values(&parts));
+        let mut arrays = std::mem::take(&mut *lock(&self.idle));
+        let mut counts = arrays.pop().unwrap_or_default();
+        for other in arrays {
+            counts.add(&other);
+        }
+        let [person, place, org, source] = top_values(&counts, &self.values);
         Ok(Facets {
             person,
             place,
@@ -150,56 +175,184 @@ impl Collector for FacetCollector {
     }
 }
 
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = SegmentFacets;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let facets = self
-            .columns
-            .iter()
-            .zip(&mut self.counts)
-            .zip(&mut self.touched);
-        for ((column, counts), touched) in facets {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    let count = &mut counts[ord as usize];
+impl FacetSegmentCollector {
+    /// Counts the values of the gathered documents.
+    fn count_block(&mut self) {
+        if self.block.is_empty() {
+            return;
+        }
+        let ValueCounts { counts, touched } = &mut self.counts;
+        for &doc in &self.block {
+            read_values(&self.numbers, doc, &mut self.values);
+            for &number in &self.values {
+                // Numbers past the names were ruled out before the search.
+                if let Some(count) = counts.get_mut(number as usize) {
                     if *count == 0 {
-                        touched.push(ord);
+                        touched.push(number as u32);
                     }
                     *count += 1;
                 }
             }
         }
-        if let Some(day) = self.published.first(doc) {
-            *self.published_days.entry(epoch_day(day)).or_default() += 1;
-        }
-        let mut previous = None;
-        for day in self.mentioned.values_for_doc(doc) {
-            // An article counts once per day it mentions.
-            let day = epoch_day(day);
-            if previous != Some(day) {
-                *self.mentioned_days.entry(day).or_default() += 1;
+        for &doc in &self.block {
+            if let Some(day) = self.published.first(doc) {
+                self.published_days.add(epoch_day(day));
             }
-            previous = Some(day);
+            read_values(&self.mentioned, doc, &mut self.days);
+            let mut previous = None;
+            for &day in &self.days {
+                // An article counts once per day it mentions.
+                let day = epoch_day(day);
+                if previous != Some(day) {
+                    self.mentioned_days.add(day);
+                }
+                previous = Some(day);
+            }
+        }
+        self.block.clear();
+    }
+}
+
+/// Reads all values of `doc` in one call rather than one call per value.
+fn read_values<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + Default + 'static>(
+    column: &Column<T>,
+    doc: DocId,
+    out: &mut Vec<T>,
+) {
+    let rows = column.index.value_row_ids(doc);
+    out.clear();
+    out.resize(rows.len(), T::default());
+    if !rows.is_empty() {
+        column.values.get_range(u64::from(rows.start), out);
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = SegmentFacets;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.block.push(doc);
+        if self.block.len() == BLOCK {
+            self.count_block();
         }
     }
 
-    fn harvest(self) -> SegmentFacets {
-        let mut strings: [Option<OrdinalCounts>; 4] = Default::default();
-        let facets = self.columns.into_iter().zip(self.counts).zip(self.touched);
-        for (slot, ((column, counts), mut ranked)) in strings.iter_mut().zip(facets) {
-            let Some(column) = column else { continue };
-            ranked.sort_unstable_by_key(|&ord| std::cmp::Reverse(counts[ord as usize]));
-            *slot = Some(OrdinalCounts {
-                column,
-                counts,
-                ranked,
-            });
-        }
+    fn harvest(mut self) -> SegmentFacets {
+        self.count_block();
+        lock(&self.idle).push(self.counts);
         SegmentFacets {
-            strings,
-            published_days: self.published_days,
-            mentioned_days: self.mentioned_days,
+            published_days: self.published_days.into_map(),
+            mentioned_days: self.mentioned_days.into_map(),
+        }
+    }
+}
+
+/// The [`TOP_VALUES`] most frequent values of each kind (person, place, organisation,
+/// source), most frequent first, ties by name.
+fn top_values(counts: &ValueCounts, values: &FacetValues) -> [Vec<Count>; 4] {
+    let mut by_kind: [Vec<(u32, u32)>; 4] = Default::default();
+    for &number in &counts.touched {
+        let slot = match values.kind(u64::from(number)) {
+            Some(FacetKind::Entity(EntityKind::Person)) => 0,
+            Some(FacetKind::Entity(EntityKind::Place)) => 1,
+            Some(FacetKind::Entity(EntityKind::Org)) => 2,
+            Some(FacetKind::Source) => 3,
+            None => continue,
+        };
+        by_kind[slot].push((counts.counts[number as usize], number));
+    }
+    by_kind.map(|list| top_of(list, TOP_VALUES, values))
+}
+
+/// The `n` best of `list` (count, value number) by count, then name. A broad result set
+/// touches thousands of values, so this finds the count the `n`th value has by counts
+/// alone and names only the values that reach it.
+fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Count> {
+    if list.len() > n && n > 0 {
+        let (_, &mut (threshold, _), _) =
+            list.select_nth_unstable_by_key(n - 1, |&(count, _)| std::cmp::Reverse(count));
+        list.retain(|&(count, _)| count >= threshold);
+    }
+    let name = |number: u32| values.get(u64::from(number)).map_or("", |(_, name)| name);
+    let mut named: Vec<(u32, &str)> = list.into_iter().map(|(c, v)| (c, name(v))).collect();
+    let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    if named.len() > n && n > 0 {
+        named.select_nth_unstable_by(n - 1, order);
+        named.truncate(n);
+    }
+    named.sort_unstable_by(order);
+    named
+        .into_iter()
+        .map(|(count, name)| Count {
+            value: name.to_string(),
+            count: u64::from(count),
+        })
+        .collect()
+}
+
+/// Articles per epoch day in one segment: an array over the column's range of days
+/// (with the days counted listed, so that reading it out does not walk the range) when
+/// that range is not absurdly wide, a map otherwise.
+enum DayCounts {
+    Dense {
+        first: i64,
+        counts: Vec<u32>,
+        touched: Vec<u32>,
+    },
+    Sparse(FxHashMap<i64, u64>),
+}
+
+impl DayCounts {
+    /// Widest range of days counted in an array (about 360 years).
+    const MAX_DENSE_DAYS: i64 = 1 << 17;
+
+    fn for_column(column: &Column<tantivy::DateTime>) -> DayCounts {
+        if column.values.num_vals() == 0 {
+            return DayCounts::Sparse(FxHashMap::default());
+        }
+        let (first, last) = (epoch_day(column.min_value()), epoch_day(column.max_value()));
+        match last.checked_sub(first) {
+            Some(span) if span < Self::MAX_DENSE_DAYS => DayCounts::Dense {
+                first,
+                counts: vec![0; span as usize + 1],
+                touched: Vec::new(),
+            },
+            _ => DayCounts::Sparse(FxHashMap::default()),
+        }
+    }
+
+    fn add(&mut self, day: i64) {
+        match self {
+            DayCounts::Dense {
+                first,
+                counts,
+                touched,
+            } => {
+                let Ok(i) = usize::try_from(day - *first) else {
+                    return;
+                };
+                if let Some(count) = counts.get_mut(i) {
+                    if *count == 0 {
+                        touched.push(i as u32);
+                    }
+                    *count += 1;
+                }
+            }
+            DayCounts::Sparse(map) => *map.entry(day).or_default() += 1,
+        }
+    }
+
+    fn into_map(self) -> FxHashMap<i64, u64> {
+        match self {
+            DayCounts::Dense {
+                first,
+                counts,
+                touched,
+            } => touched
+                .into_iter()
+                .map(|i| (first + i64::from(i), u64::from(counts[i as usize])))
+                .collect(),
+            DayCounts::Sparse(map) => map,
         }
     }
 }
@@ -211,51 +364,6 @@ fn epoch_day(value: tantivy::DateTime) -> i64 {
 fn add_all(total: &mut FxHashMap<i64, u64>, part: FxHashMap<i64, u64>) {
     for (day, count) in part {
         *total.entry(day).or_default() += count;
-    }
-}
-
-/// The [`TOP_VALUES`] most frequent values over all segments, ties by name, naming as
-/// few values as it can: the best-ranked `depth` values of each segment are candidates,
-/// counted exactly everywhere; a value outside them counts at most the sum of each
-/// segment's count at rank `depth`. When the last value kept beats that bound the list
-/// is exact; otherwise look deeper.
-fn top_values(parts: &[OrdinalCounts]) -> Vec<Count> {
-    let mut depth = TOP_VALUES * 2;
-    loop {
-        // Each candidate's count where it was named, and which parts those were; the
-        // other parts are asked by name.
-        let mut known: FxHashMap<String, (u64, Vec<usize>)> = FxHashMap::default();
-        for (k, part) in parts.iter().enumerate() {
-            for (value, count) in part.top_names(depth) {
-                let entry = known.entry(value).or_default();
-                entry.0 += count;
-                entry.1.push(k);
-            }
-        }
-        let mut list: Vec<Count> = known
-            .into_iter()
-            .map(|(value, (count, named_in))| {
-                let elsewhere: u64 = parts
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| !named_in.contains(k))
-                    .map(|(_, p)| p.count_of(&value))
-                    .sum();
-                Count {
-                    count: count + elsewhere,
-                    value,
-                }
-            })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        let exhausted = parts.iter().all(|p| p.ranked.len() <= depth);
-        let unseen_at_most: u64 = parts.iter().map(|p| p.count_at(depth)).sum();
-        let kept_least = list.get(TOP_VALUES - 1).map_or(0, |c| c.count);
-        if exhausted || kept_least > unseen_at_most {
-            list.truncate(TOP_VALUES);
-            return list;
-        }
-        depth *= 4;
     }
 }
 

@@ -18,6 +18,7 @@ use crate::analysis::Analyzer;
 use crate::dates;
 use crate::entities::extract::EntityExtractor;
 use crate::error::Result;
+use crate::index::store::damaged;
 use crate::index::IndexStore;
 use crate::model::EntityKind;
 use crate::query::compile::{Compiler, EntityResolver};
@@ -146,8 +147,10 @@ pub fn search(
         });
     let (top_docs, total, facets) = match request.facets {
         Some(interval) => {
+            let in_use = facets::numbers_in_use(searcher).map_err(|e| damaged(&store.dir, e))?;
+            let collector = FacetCollector::new(interval, store.facet_values(in_use)?);
             let (top_docs, total, facets) =
-                searcher.search(&*compiled.query, &(top, Count, FacetCollector { interval }))?;
+                searcher.search(&*compiled.query, &(top, Count, collector))?;
             (top_docs, total, Some(facets))
         }
         None => {

@@ -1,0 +1,259 @@
+//! Global numbers for facet values: every person, place, organisation and source an
+//! article names gets one number for the whole index, kept in `facet-values.tsv` next to
+//! Tantivy's files (line N, from 0, is number N: `kind<TAB>value`). Each article stores
+//! its numbers in one multi-valued fast field, so counting facets over a result set reads
+//! one column per document and names the winners by line, with no per-segment
+//! dictionaries to search and no merging of per-segment counts.
+//!
+//! The file only grows. The writer appends the values it numbered and syncs them before
+//! each Tantivy commit, so every number a committed article holds is on a complete line;
+//! a line cut short by an interruption belongs to no committed article and is dropped
+//! the next time a writer opens the file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::model::EntityKind;
+
+/// The file's name inside the index folder.
+pub const FACET_VALUES_FILE: &str = "facet-values.tsv";
+
+/// What a facet value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FacetKind {
+    Entity(EntityKind),
+    Source,
+}
+
+impl FacetKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            FacetKind::Entity(kind) => kind.as_str(),
+            FacetKind::Source => "source",
+        }
+    }
+
+    fn parse(text: &str) -> Option<FacetKind> {
+        match text {
+            "source" => Some(FacetKind::Source),
+            _ => EntityKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == text)
+                .map(FacetKind::Entity),
+        }
+    }
+}
+
+/// The numbered values, for naming counts (read side).
+#[derive(Debug, Default)]
+pub struct FacetValues {
+    text: String,
+    /// Where each complete line starts, and one past the end of the last.
+    starts: Vec<u32>,
+    /// Each line's kind; `None` for a line that is not `kind<TAB>value`.
+    kinds: Vec<Option<FacetKind>>,
+}
+
+impl FacetValues {
+    /// Reads the values of the index in `dir` (none when the file does not exist yet).
+    pub fn load(dir: &Path) -> Result<FacetValues> {
+        let path = dir.join(FACET_VALUES_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if text.len() >= u32::MAX as usize {
+            return Err(Error::IndexDamaged {
+                path: dir.to_path_buf(),
+                detail: format!("{FACET_VALUES_FILE} is larger than 4 GB"),
+            });
+        }
+        let mut starts = vec![0];
+        let mut kinds = Vec::new();
+        // Only complete lines count: a writer may be appending the last one right now.
+        for line in text.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
+            let kind = line.split_once('\t').and_then(|(k, _)| FacetKind::parse(k));
+            kinds.push(kind);
+            starts.push(starts[starts.len() - 1] + line.len() as u32);
+        }
+        Ok(FacetValues {
+            text,
+            starts,
+            kinds,
+        })
+    }
+
+    /// How many values are numbered.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// The bytes of the complete lines.
+    fn complete(&self) -> usize {
+        self.starts.last().map_or(0, |&end| end as usize)
+    }
+
+    /// The kind of value `number` (`None` past the end or on a line that is not
+    /// `kind<TAB>value`).
+    pub fn kind(&self, number: u64) -> Option<FacetKind> {
+        *self.kinds.get(usize::try_from(number).ok()?)?
+    }
+
+    /// The kind and text of value `number`.
+    pub fn get(&self, number: u64) -> Option<(FacetKind, &str)> {
+        let kind = self.kind(number)?;
+        let n = number as usize;
+        let start = self.starts[n] as usize + kind.as_str().len() + 1;
+        let end = self.starts[n + 1] as usize - 1;
+        Some((kind, &self.text[start..end]))
+    }
+}
+
+/// Numbers values for the writer: known values keep their number, new ones get the next.
+pub struct FacetNumbering {
+    path: PathBuf,
+    state: Mutex<Numbering>,
+}
+
+struct Numbering {
+    numbers: FxHashMap<(FacetKind, Box<str>), u64>,
+    /// The number the next new value gets.
+    next: u64,
+    /// Lines numbered since the last save.
+    unsaved: String,
+}
+
+impl FacetNumbering {
+    /// Opens the values of the index in `dir` for numbering. Call only while holding the
+    /// index's writer lock: a cut-short last line is removed here.
+    pub fn open(dir: &Path) -> Result<FacetNumbering> {
+        let path = dir.join(FACET_VALUES_FILE);
+        let values = FacetValues::load(dir)?;
+        let complete = values.complete();
+        if complete < values.text.len() {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            file.set_len(complete as u64)
+                .map_err(|e| Error::io(&path, e))?;
+        }
+        let mut numbers = FxHashMap::default();
+        for n in 0..values.len() as u64 {
+            let Some((kind, value)) = values.get(n) else {
+                return Err(Error::IndexDamaged {
+                    path: dir.to_path_buf(),
+                    detail: format!("{FACET_VALUES_FILE} line {} is not `kind<TAB>value`", n + 1),
+                });
+            };
+            numbers.entry((kind, value.into())).or_insert(n);
+        }
+        Ok(FacetNumbering {
+            path,
+            state: Mutex::new(Numbering {
+                numbers,
+                next: values.len() as u64,
+                unsaved: String::new(),
+            }),
+        })
+    }
+
+    /// The numbers of `values`, numbering the new ones.
+    pub fn numbers<'v>(&self, values: impl IntoIterator<Item = (FacetKind, &'v str)>) -> Vec<u64> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Numbering {
+            numbers,
+            next,
+            unsaved,
+        } = &mut *state;
+        values
+            .into_iter()
+            .map(|(kind, value)| {
+                let value = one_line(value);
+                if let Some(&n) = numbers.get(&(kind, value.as_str().into())) {
+                    return n;
+                }
+                let n = *next;
+                *next += 1;
+                unsaved.push_str(kind.as_str());
+                unsaved.push('\t');
+                unsaved.push_str(&value);
+                unsaved.push('\n');
+                numbers.insert((kind, value.into()), n);
+                n
+            })
+            .collect()
+    }
+
+    /// Appends the values numbered since the last save and syncs them to disk: call
+    /// before every commit of articles that hold their numbers.
+    pub fn save(&self) -> Result<()> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.unsaved.is_empty() && self.path.exists() {
+            return Ok(());
+        }
+        let io = |e| Error::io(&self.path, e);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(io)?;
+        file.write_all(state.unsaved.as_bytes()).map_err(io)?;
+        file.sync_data().map_err(io)?;
+        state.unsaved.clear();
+        Ok(())
+    }
+}
+
+/// A value as one line of the file: tabs and line breaks become spaces.
+fn one_line(value: &str) -> String {
+    value.replace(['\t', '\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_survive_a_reopen_and_a_cut_short_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let numbering = FacetNumbering::open(dir.path()).unwrap();
+        let person = FacetKind::Entity(EntityKind::Person);
+        assert_eq!(
+            numbering.numbers([(person, "Ana Lind"), (FacetKind::Source, "Harbour\tNews")]),
+            [0, 1]
+        );
+        assert_eq!(numbering.numbers([(person, "Ana Lind")]), [0]);
+        numbering.save().unwrap();
+        // An interrupted append leaves half a line behind.
+        let path = dir.path().join(FACET_VALUES_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(b"place\tHalf").unwrap();
+        let values = FacetValues::load(dir.path()).unwrap();
+        assert_eq!(values.len(), 2);
+        assert_eq!(values.get(1), Some((FacetKind::Source, "Harbour News")));
+        assert_eq!(values.get(2), None);
+        let again = FacetNumbering::open(dir.path()).unwrap();
+        let place = FacetKind::Entity(EntityKind::Place);
+        assert_eq!(
+            again.numbers([(place, "Tallinn"), (person, "Ana Lind")]),
+            [2, 0]
+        );
+        again.save().unwrap();
+        let values = FacetValues::load(dir.path()).unwrap();
+        assert_eq!(values.get(2), Some((place, "Tallinn")));
+    }
+}

@@ -145,6 +145,12 @@ impl EntityResolver for IndexEntities<'_> {
                 user.renamed(&entry.name).unwrap_or(&entry.name).to_string(),
             )];
         }
+        // A one-word name found in articles but on no list (a tagger find such as
+        // "Minister") is mentioned only as that very word, which the operand matches
+        // anyway: standing for its mentions would add nothing but work.
+        if !name.contains(char::is_whitespace) {
+            return Vec::new();
+        }
         let mut found = Vec::new();
         for candidate in [name.to_string(), title_case(name)] {
             for kind in EntityKind::ALL {

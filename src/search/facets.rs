@@ -71,22 +71,18 @@ impl FacetCollector {
     }
 }
 
-/// Articles per facet value number.
+/// Articles per facet value number. Counting is a bare increment per value (no note of
+/// which values were seen): reading the whole array once at the end costs less than a
+/// branch per value when a broad result set counts a million values.
 #[derive(Default)]
 struct ValueCounts {
     counts: Vec<u32>,
-    /// Numbers counted at least once: naming looks at these, not at every value.
-    touched: Vec<u32>,
 }
 
 impl ValueCounts {
     fn add(&mut self, other: &ValueCounts) {
-        for &number in &other.touched {
-            let count = &mut self.counts[number as usize];
-            if *count == 0 {
-                self.touched.push(number);
-            }
-            *count += other.counts[number as usize];
+        for (count, more) in self.counts.iter_mut().zip(&other.counts) {
+            *count += more;
         }
     }
 }
@@ -102,8 +98,8 @@ pub struct FacetSegmentCollector {
     idle: Arc<Mutex<Vec<ValueCounts>>>,
     published: Column<tantivy::DateTime>,
     mentioned: Column<tantivy::DateTime>,
-    published_days: DayCounts,
-    mentioned_days: DayCounts,
+    published_days: FxHashMap<i64, u64>,
+    mentioned_days: FxHashMap<i64, u64>,
     /// Matching documents not yet counted.
     block: Vec<DocId>,
     /// Values of one document, reused.
@@ -131,14 +127,13 @@ impl Collector for FacetCollector {
         let mentioned = fast.date("mentioned")?;
         let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
             counts: vec![0; self.values.len()],
-            touched: Vec::new(),
         });
         Ok(FacetSegmentCollector {
             numbers: fast.u64(NUMBERS_FIELD)?,
             counts,
             idle: Arc::clone(&self.idle),
-            published_days: DayCounts::for_column(&published),
-            mentioned_days: DayCounts::for_column(&mentioned),
+            published_days: FxHashMap::default(),
+            mentioned_days: FxHashMap::default(),
             published,
             mentioned,
             block: Vec::with_capacity(BLOCK),
@@ -181,22 +176,19 @@ impl FacetSegmentCollector {
         if self.block.is_empty() {
             return;
         }
-        let ValueCounts { counts, touched } = &mut self.counts;
+        let counts = self.counts.counts.as_mut_slice();
         for &doc in &self.block {
             read_values(&self.numbers, doc, &mut self.values);
             for &number in &self.values {
                 // Numbers past the names were ruled out before the search.
                 if let Some(count) = counts.get_mut(number as usize) {
-                    if *count == 0 {
-                        touched.push(number as u32);
-                    }
                     *count += 1;
                 }
             }
         }
         for &doc in &self.block {
             if let Some(day) = self.published.first(doc) {
-                self.published_days.add(epoch_day(day));
+                *self.published_days.entry(epoch_day(day)).or_default() += 1;
             }
             read_values(&self.mentioned, doc, &mut self.days);
             let mut previous = None;
@@ -204,7 +196,7 @@ impl FacetSegmentCollector {
                 // An article counts once per day it mentions.
                 let day = epoch_day(day);
                 if previous != Some(day) {
-                    self.mentioned_days.add(day);
+                    *self.mentioned_days.entry(day).or_default() += 1;
                 }
                 previous = Some(day);
             }
@@ -241,8 +233,8 @@ impl SegmentCollector for FacetSegmentCollector {
         self.count_block();
         lock(&self.idle).push(self.counts);
         SegmentFacets {
-            published_days: self.published_days.into_map(),
-            mentioned_days: self.mentioned_days.into_map(),
+            published_days: self.published_days,
+            mentioned_days: self.mentioned_days,
         }
     }
 }
@@ -251,15 +243,16 @@ impl SegmentCollector for FacetSegmentCollector {
 /// source), most frequent first, ties by name.
 fn top_values(counts: &ValueCounts, values: &FacetValues) -> [Vec<Count>; 4] {
     let mut by_kind: [Vec<(u32, u32)>; 4] = Default::default();
-    for &number in &counts.touched {
-        let slot = match values.kind(u64::from(number)) {
+    let counted = counts.counts.iter().enumerate().filter(|(_, &c)| c > 0);
+    for (number, &count) in counted {
+        let slot = match values.kind(number as u64) {
             Some(FacetKind::Entity(EntityKind::Person)) => 0,
             Some(FacetKind::Entity(EntityKind::Place)) => 1,
             Some(FacetKind::Entity(EntityKind::Org)) => 2,
             Some(FacetKind::Source) => 3,
             None => continue,
         };
-        by_kind[slot].push((counts.counts[number as usize], number));
+        by_kind[slot].push((count, number as u32));
     }
     by_kind.map(|list| top_of(list, TOP_VALUES, values))
 }
@@ -288,73 +281,6 @@ fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Coun
             count: u64::from(count),
         })
         .collect()
-}
-
-/// Articles per epoch day in one segment: an array over the column's range of days
-/// (with the days counted listed, so that reading it out does not walk the range) when
-/// that range is not absurdly wide, a map otherwise.
-enum DayCounts {
-    Dense {
-        first: i64,
-        counts: Vec<u32>,
-        touched: Vec<u32>,
-    },
-    Sparse(FxHashMap<i64, u64>),
-}
-
-impl DayCounts {
-    /// Widest range of days counted in an array (about 360 years).
-    const MAX_DENSE_DAYS: i64 = 1 << 17;
-
-    fn for_column(column: &Column<tantivy::DateTime>) -> DayCounts {
-        if column.values.num_vals() == 0 {
-            return DayCounts::Sparse(FxHashMap::default());
-        }
-        let (first, last) = (epoch_day(column.min_value()), epoch_day(column.max_value()));
-        match last.checked_sub(first) {
-            Some(span) if span < Self::MAX_DENSE_DAYS => DayCounts::Dense {
-                first,
-                counts: vec![0; span as usize + 1],
-                touched: Vec::new(),
-            },
-            _ => DayCounts::Sparse(FxHashMap::default()),
-        }
-    }
-
-    fn add(&mut self, day: i64) {
-        match self {
-            DayCounts::Dense {
-                first,
-                counts,
-                touched,
-            } => {
-                let Ok(i) = usize::try_from(day - *first) else {
-                    return;
-                };
-                if let Some(count) = counts.get_mut(i) {
-                    if *count == 0 {
-                        touched.push(i as u32);
-                    }
-                    *count += 1;
-                }
-            }
-            DayCounts::Sparse(map) => *map.entry(day).or_default() += 1,
-        }
-    }
-
-    fn into_map(self) -> FxHashMap<i64, u64> {
-        match self {
-            DayCounts::Dense {
-                first,
-                counts,
-                touched,
-            } => touched
-                .into_iter()
-                .map(|i| (first + i64::from(i), u64::from(counts[i as usize])))
-                .collect(),
-            DayCounts::Sparse(map) => map,
-        }
-    }
 }
 
 fn epoch_day(value: tantivy::DateTime) -> i64 {

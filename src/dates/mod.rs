@@ -50,7 +50,8 @@ fn iso_day_prefix(text: &str) -> Option<Date> {
 /// The UTC calendar day of a Unix time.
 pub fn day_of_epoch_seconds(seconds: i64) -> Option<Date> {
     let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
-    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+    // A fixed offset converts by arithmetic, without a time zone lookup.
+    Some(jiff::tz::Offset::UTC.to_datetime(timestamp).date())
 }
 
 /// The start of the calendar bucket holding `day`.
@@ -60,6 +61,16 @@ pub fn bucket_start(day: Date, interval: Interval) -> Date {
         Interval::Month => day.first_of_month(),
         Interval::Year => day.first_of_year(),
     }
+}
+
+/// The start of the bucket after the one starting at `start`.
+pub fn next_bucket_start(start: Date, interval: Interval) -> Option<Date> {
+    let step = match interval {
+        Interval::Day => jiff::Span::new().days(1),
+        Interval::Month => jiff::Span::new().months(1),
+        Interval::Year => jiff::Span::new().years(1),
+    };
+    start.checked_add(step).ok()
 }
 
 /// How a bucket is written: `2022`, `2022-02` or `2022-02-21`.

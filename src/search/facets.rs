@@ -147,11 +147,11 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<Facets> {
-        let mut published: FxHashMap<i64, u64> = FxHashMap::default();
-        let mut mentioned: FxHashMap<i64, u64> = FxHashMap::default();
+        let mut published: Vec<(i64, u64)> = Vec::new();
+        let mut mentioned: Vec<(i64, u64)> = Vec::new();
         for segment in segments {
-            add_all(&mut published, segment.published_days);
-            add_all(&mut mentioned, segment.mentioned_days);
+            published.extend(segment.published_days);
+            mentioned.extend(segment.mentioned_days);
         }
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
         let mut counts = arrays.pop().unwrap_or_default();
@@ -164,8 +164,8 @@ impl Collector for FacetCollector {
             place,
             org,
             source,
-            published: date_buckets(&published, self.interval),
-            mentioned: date_buckets(&mentioned, self.interval),
+            published: date_buckets(published, self.interval),
+            mentioned: date_buckets(mentioned, self.interval),
         })
     }
 }
@@ -287,27 +287,79 @@ fn epoch_day(value: tantivy::DateTime) -> i64 {
     value.into_timestamp_secs().div_euclid(86_400)
 }
 
-fn add_all(total: &mut FxHashMap<i64, u64>, part: FxHashMap<i64, u64>) {
-    for (day, count) in part {
-        *total.entry(day).or_default() += count;
-    }
-}
-
-/// Days summed into calendar buckets, oldest first.
-fn date_buckets(days: &FxHashMap<i64, u64>, interval: Interval) -> Vec<Count> {
-    let mut buckets: std::collections::BTreeMap<jiff::civil::Date, u64> = Default::default();
-    for (&day, &count) in days {
-        if let Some(date) = dates::day_of_epoch_seconds(day * 86_400) {
-            *buckets
-                .entry(dates::bucket_start(date, interval))
-                .or_default() += count;
+/// Day counts (epoch day, articles; a day may come once per segment) summed into
+/// calendar buckets, oldest first. Sorted by day, the days of a bucket are neighbours, so
+/// calendar arithmetic runs once per bucket rather than once per day.
+fn date_buckets(mut days: Vec<(i64, u64)>, interval: Interval) -> Vec<Count> {
+    days.sort_unstable_by_key(|&(day, _)| day);
+    let mut buckets: Vec<Count> = Vec::new();
+    // The first epoch day past the current bucket.
+    let mut bucket_end = i64::MIN;
+    for (day, count) in days {
+        if buckets.is_empty() || day >= bucket_end {
+            let Some(date) = dates::day_of_epoch_seconds(day * 86_400) else {
+                continue;
+            };
+            let start = dates::bucket_start(date, interval);
+            bucket_end = dates::next_bucket_start(start, interval)
+                .map_or(i64::MAX, |next| dates::day_to_epoch_seconds(next) / 86_400);
+            buckets.push(Count {
+                value: dates::bucket_label(start, interval),
+                count: 0,
+            });
+        }
+        if let Some(bucket) = buckets.last_mut() {
+            bucket.count += count;
         }
     }
     buckets
-        .into_iter()
-        .map(|(start, count)| Count {
-            value: dates::bucket_label(start, interval),
-            count,
-        })
-        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch_day_of(text: &str) -> i64 {
+        dates::day_to_epoch_seconds(text.parse().unwrap()) / 86_400
+    }
+
+    #[test]
+    fn days_from_several_segments_sum_into_calendar_buckets() {
+        let days = vec![
+            (epoch_day_of("2022-03-01"), 1),
+            (epoch_day_of("2022-02-28"), 2),
+            (epoch_day_of("2021-12-31"), 1),
+            // The same day again, from another segment.
+            (epoch_day_of("2022-02-28"), 3),
+            (epoch_day_of("2022-02-01"), 1),
+        ];
+        let counts = |interval| {
+            date_buckets(days.clone(), interval)
+                .into_iter()
+                .map(|c| (c.value, c.count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            counts(Interval::Month),
+            [
+                ("2021-12".to_string(), 1),
+                ("2022-02".to_string(), 6),
+                ("2022-03".to_string(), 1)
+            ]
+        );
+        assert_eq!(
+            counts(Interval::Year),
+            [("2021".to_string(), 1), ("2022".to_string(), 7)]
+        );
+        assert_eq!(counts(Interval::Day)[2], ("2022-02-28".to_string(), 5));
+    }
+
+    #[test]
+    fn top_values_rank_by_count_then_name() {
+        let values = FacetValues::default();
+        // No names known: every value is named "" and still counted.
+        let list = vec![(3, 0), (5, 1), (3, 2), (1, 3)];
+        let top = top_of(list, 2, &values);
+        assert_eq!(top.iter().map(|c| c.count).collect::<Vec<_>>(), [5, 3]);
+    }
 }

@@ -110,11 +110,6 @@ pub fn day_to_epoch_seconds(day: Date) -> i64 {
     days * 86_400
 }
 
-/// The month key `YYYYMM` used for calendar facets.
-pub fn month_key(day: Date) -> u64 {
-    (day.year() as u64) * 100 + day.month() as u64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +170,5 @@ mod tests {
     fn tantivy_round_trip() {
         let day = Date::constant(1987, 3, 9);
         assert_eq!(from_tantivy(to_tantivy(day)), Some(day));
-        assert_eq!(month_key(day), 198703);
     }
 }

@@ -232,14 +232,6 @@ pub fn build_document(
         };
         doc.add_text(field, &entity.name);
     }
-    let facet_values = article
-        .entities
-        .iter()
-        .map(|e| (FacetKind::Entity(e.kind), e.name.as_str()))
-        .chain(article.source.as_deref().map(|s| (FacetKind::Source, s)));
-    for number in numbering.numbers(facet_values) {
-        doc.add_u64(fields.facet_values, number);
-    }
     doc.add_text(fields.lang, article.lang);
     if let Some(url) = &article.url {
         doc.add_text(fields.url, url);
@@ -251,13 +243,29 @@ pub fn build_document(
     if let (Some(day), Some(source)) = (article.published, article.published_source) {
         doc.add_date(fields.published, dates::to_tantivy(day));
         doc.add_text(fields.published_source, source.as_str());
-        doc.add_u64(fields.published_month, dates::month_key(day));
     }
     let mut mentioned: Vec<&str> = article.dates.iter().map(|d| d.date.as_str()).collect();
     mentioned.sort_unstable();
     mentioned.dedup();
-    for day in mentioned.into_iter().filter_map(|d| d.parse::<Date>().ok()) {
+    let mentioned: Vec<Date> = mentioned
+        .into_iter()
+        .filter_map(|d| d.parse::<Date>().ok())
+        .collect();
+    for &day in &mentioned {
         doc.add_date(fields.mentioned, dates::to_tantivy(day));
+    }
+    // Everything facets count, as index-wide numbers in one column.
+    let published = article.published.map(|day| day.to_string());
+    let mentioned: Vec<String> = mentioned.iter().map(Date::to_string).collect();
+    let facet_values = article
+        .entities
+        .iter()
+        .map(|e| (FacetKind::Entity(e.kind), e.name.as_str()))
+        .chain(article.source.as_deref().map(|s| (FacetKind::Source, s)))
+        .chain(published.as_deref().map(|d| (FacetKind::Published, d)))
+        .chain(mentioned.iter().map(|d| (FacetKind::Mentioned, d.as_str())));
+    for number in numbering.numbers(facet_values) {
+        doc.add_u64(fields.facet_values, number);
     }
     doc.add_text(fields.title_text, article.title);
     doc.add_text(fields.body_text, article.body);

@@ -1,9 +1,10 @@
 //! Global numbers for facet values: every person, place, organisation and source an
-//! article names gets one number for the whole index, kept in `facet-values.tsv` next to
-//! Tantivy's files (line N, from 0, is number N: `kind<TAB>value`). Each article stores
-//! its numbers in one multi-valued fast field, so counting facets over a result set reads
-//! one column per document and names the winners by line, with no per-segment
-//! dictionaries to search and no merging of per-segment counts.
+//! article names, and every day it was published on or mentions, gets one number for the
+//! whole index, kept in `facet-values.tsv` next to Tantivy's files (line N, from 0, is
+//! number N: `kind<TAB>value`). Each article stores its numbers in one multi-valued fast
+//! field, so counting facets over a result set reads one column per document and names
+//! the winners by line, with no per-segment dictionaries to search and no merging of
+//! per-segment counts.
 //!
 //! The file only grows. The writer appends the values it numbered and syncs them before
 //! each Tantivy commit, so every number a committed article holds is on a complete line;
@@ -22,11 +23,15 @@ use crate::model::EntityKind;
 /// The file's name inside the index folder.
 pub const FACET_VALUES_FILE: &str = "facet-values.tsv";
 
-/// What a facet value is.
+/// What a facet value is. Days are written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetKind {
     Entity(EntityKind),
     Source,
+    /// The day an article was published.
+    Published,
+    /// A day an article mentions.
+    Mentioned,
 }
 
 impl FacetKind {
@@ -34,12 +39,16 @@ impl FacetKind {
         match self {
             FacetKind::Entity(kind) => kind.as_str(),
             FacetKind::Source => "source",
+            FacetKind::Published => "published",
+            FacetKind::Mentioned => "mentioned",
         }
     }
 
     fn parse(text: &str) -> Option<FacetKind> {
         match text {
             "source" => Some(FacetKind::Source),
+            "published" => Some(FacetKind::Published),
+            "mentioned" => Some(FacetKind::Mentioned),
             _ => EntityKind::ALL
                 .into_iter()
                 .find(|k| k.as_str() == text)
@@ -56,6 +65,9 @@ pub struct FacetValues {
     starts: Vec<u32>,
     /// Each line's kind; `None` for a line that is not `kind<TAB>value`.
     kinds: Vec<Option<FacetKind>>,
+    /// For each line of a day, the day as the number YYYYMMDD (0 for other lines):
+    /// sorting and bucketing days needs no text.
+    days: Vec<u32>,
 }
 
 impl FacetValues {
@@ -76,16 +88,24 @@ impl FacetValues {
         }
         let mut starts = vec![0];
         let mut kinds = Vec::new();
+        let mut days = Vec::new();
         // Only complete lines count: a writer may be appending the last one right now.
         for line in text.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
-            let kind = line.split_once('\t').and_then(|(k, _)| FacetKind::parse(k));
+            let (kind, value) = line.split_once('\t').unwrap_or_default();
+            let kind = FacetKind::parse(kind);
+            let day = match kind {
+                Some(FacetKind::Published | FacetKind::Mentioned) => day_number(value.trim_end()),
+                _ => 0,
+            };
             kinds.push(kind);
+            days.push(day);
             starts.push(starts[starts.len() - 1] + line.len() as u32);
         }
         Ok(FacetValues {
             text,
             starts,
             kinds,
+            days,
         })
     }
 
@@ -107,6 +127,12 @@ impl FacetValues {
     /// `kind<TAB>value`).
     pub fn kind(&self, number: u64) -> Option<FacetKind> {
         *self.kinds.get(usize::try_from(number).ok()?)?
+    }
+
+    /// The day of value `number` as YYYYMMDD, when it is a day written `YYYY-MM-DD`.
+    pub fn day(&self, number: u64) -> Option<u32> {
+        let day = *self.days.get(usize::try_from(number).ok()?)?;
+        (day > 0).then_some(day)
     }
 
     /// The kind and text of value `number`.
@@ -215,6 +241,25 @@ impl FacetNumbering {
     }
 }
 
+/// `YYYY-MM-DD` as the number YYYYMMDD; 0 for text of another shape.
+fn day_number(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return 0;
+    }
+    let mut number = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if i == 4 || i == 7 {
+            continue;
+        }
+        if !b.is_ascii_digit() {
+            return 0;
+        }
+        number = number * 10 + u32::from(b - b'0');
+    }
+    number
+}
+
 /// A value as one line of the file: tabs and line breaks become spaces.
 fn one_line(value: &str) -> String {
     value.replace(['\t', '\n', '\r'], " ")
@@ -255,5 +300,13 @@ mod tests {
         again.save().unwrap();
         let values = FacetValues::load(dir.path()).unwrap();
         assert_eq!(values.get(2), Some((place, "Tallinn")));
+        assert_eq!(values.day(2), None);
+    }
+
+    #[test]
+    fn days_are_read_as_numbers() {
+        assert_eq!(day_number("2022-02-24"), 20220224);
+        assert_eq!(day_number("+10000-01-01"), 0);
+        assert_eq!(day_number("2022-0a-24"), 0);
     }
 }

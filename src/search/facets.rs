@@ -1,18 +1,17 @@
 //! Facet counts over a whole result set, collected in the same pass as the hits: per
-//! person, place, organisation and source (the index-wide numbers of the
-//! `facet_values` column, counted in one array shared by all segments and named from
-//! `facet-values.tsv` at the end), and per calendar bucket of the publication and
-//! mentioned dates.
+//! person, place, organisation and source, and per calendar bucket of the publication
+//! and mentioned days. All of them are index-wide value numbers in the one
+//! `facet_values` column, counted in plain arrays and named from `facet-values.tsv` at
+//! the end (see `index::facet_values`).
 
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::dates::{self, Interval};
+use crate::dates::Interval;
 use crate::index::facet_values::{FacetKind, FacetValues};
 use crate::model::EntityKind;
 use crate::search::stats::Count;
@@ -96,21 +95,10 @@ pub struct FacetSegmentCollector {
     numbers: Column<u64>,
     counts: ValueCounts,
     idle: Arc<Mutex<Vec<ValueCounts>>>,
-    published: Column<tantivy::DateTime>,
-    mentioned: Column<tantivy::DateTime>,
-    published_days: FxHashMap<i64, u64>,
-    mentioned_days: FxHashMap<i64, u64>,
     /// Matching documents not yet counted.
     block: Vec<DocId>,
     /// Values of one document, reused.
     values: Vec<u64>,
-    days: Vec<tantivy::DateTime>,
-}
-
-/// What one segment hands over: its day counts (value counts are already shared).
-pub struct SegmentFacets {
-    published_days: FxHashMap<i64, u64>,
-    mentioned_days: FxHashMap<i64, u64>,
 }
 
 impl Collector for FacetCollector {
@@ -123,8 +111,6 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
-        let published = fast.date("published")?;
-        let mentioned = fast.date("mentioned")?;
         let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
             counts: vec![0; self.values.len()],
         });
@@ -132,13 +118,8 @@ impl Collector for FacetCollector {
             numbers: fast.u64(NUMBERS_FIELD)?,
             counts,
             idle: Arc::clone(&self.idle),
-            published_days: FxHashMap::default(),
-            mentioned_days: FxHashMap::default(),
-            published,
-            mentioned,
             block: Vec::with_capacity(BLOCK),
             values: Vec::new(),
-            days: Vec::new(),
         })
     }
 
@@ -146,27 +127,13 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<Facets> {
-        let mut published: Vec<(i64, u64)> = Vec::new();
-        let mut mentioned: Vec<(i64, u64)> = Vec::new();
-        for segment in segments {
-            published.extend(segment.published_days);
-            mentioned.extend(segment.mentioned_days);
-        }
+    fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<Facets> {
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
         let mut counts = arrays.pop().unwrap_or_default();
         for other in arrays {
             counts.add(&other);
         }
-        let [person, place, org, source] = top_values(&counts, &self.values);
-        Ok(Facets {
-            person,
-            place,
-            org,
-            source,
-            published: date_buckets(published, self.interval),
-            mentioned: date_buckets(mentioned, self.interval),
-        })
+        Ok(facets(&counts, &self.values, self.interval))
     }
 }
 
@@ -184,21 +151,6 @@ impl FacetSegmentCollector {
                 if let Some(count) = counts.get_mut(number as usize) {
                     *count += 1;
                 }
-            }
-        }
-        for &doc in &self.block {
-            if let Some(day) = self.published.first(doc) {
-                *self.published_days.entry(epoch_day(day)).or_default() += 1;
-            }
-            read_values(&self.mentioned, doc, &mut self.days);
-            let mut previous = None;
-            for &day in &self.days {
-                // An article counts once per day it mentions.
-                let day = epoch_day(day);
-                if previous != Some(day) {
-                    *self.mentioned_days.entry(day).or_default() += 1;
-                }
-                previous = Some(day);
             }
         }
         self.block.clear();
@@ -220,7 +172,7 @@ fn read_values<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + Default + 
 }
 
 impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = SegmentFacets;
+    type Fruit = ();
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.block.push(doc);
@@ -229,32 +181,51 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
-    fn harvest(mut self) -> SegmentFacets {
+    fn harvest(mut self) {
         self.count_block();
         lock(&self.idle).push(self.counts);
-        SegmentFacets {
-            published_days: self.published_days,
-            mentioned_days: self.mentioned_days,
-        }
     }
 }
 
-/// The [`TOP_VALUES`] most frequent values of each kind (person, place, organisation,
-/// source), most frequent first, ties by name.
-fn top_values(counts: &ValueCounts, values: &FacetValues) -> [Vec<Count>; 4] {
+/// The facets from the counts: the [`TOP_VALUES`] most frequent people, places,
+/// organisations and sources, and the days in calendar buckets.
+fn facets(counts: &ValueCounts, values: &FacetValues, interval: Interval) -> Facets {
     let mut by_kind: [Vec<(u32, u32)>; 4] = Default::default();
+    let mut published: Vec<(u32, u64)> = Vec::new();
+    let mut mentioned: Vec<(u32, u64)> = Vec::new();
     let counted = counts.counts.iter().enumerate().filter(|(_, &c)| c > 0);
     for (number, &count) in counted {
-        let slot = match values.kind(number as u64) {
-            Some(FacetKind::Entity(EntityKind::Person)) => 0,
-            Some(FacetKind::Entity(EntityKind::Place)) => 1,
-            Some(FacetKind::Entity(EntityKind::Org)) => 2,
-            Some(FacetKind::Source) => 3,
-            None => continue,
+        let Some(kind) = values.kind(number as u64) else {
+            continue;
+        };
+        let slot = match kind {
+            FacetKind::Entity(EntityKind::Person) => 0,
+            FacetKind::Entity(EntityKind::Place) => 1,
+            FacetKind::Entity(EntityKind::Org) => 2,
+            FacetKind::Source => 3,
+            FacetKind::Published | FacetKind::Mentioned => {
+                let days = if kind == FacetKind::Published {
+                    &mut published
+                } else {
+                    &mut mentioned
+                };
+                if let Some(day) = values.day(number as u64) {
+                    days.push((day, u64::from(count)));
+                }
+                continue;
+            }
         };
         by_kind[slot].push((count, number as u32));
     }
-    by_kind.map(|list| top_of(list, TOP_VALUES, values))
+    let [person, place, org, source] = by_kind.map(|list| top_of(list, TOP_VALUES, values));
+    Facets {
+        person,
+        place,
+        org,
+        source,
+        published: date_buckets(published, interval),
+        mentioned: date_buckets(mentioned, interval),
+    }
 }
 
 /// The `n` best of `list` (count, value number) by count, then name. A broad result set
@@ -283,55 +254,53 @@ fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Coun
         .collect()
 }
 
-fn epoch_day(value: tantivy::DateTime) -> i64 {
-    value.into_timestamp_secs().div_euclid(86_400)
-}
 
-/// Day counts (epoch day, articles; a day may come once per segment) summed into
-/// calendar buckets, oldest first. Sorted by day, the days of a bucket are neighbours, so
-/// calendar arithmetic runs once per bucket rather than once per day.
-fn date_buckets(mut days: Vec<(i64, u64)>, interval: Interval) -> Vec<Count> {
-    days.sort_unstable_by_key(|&(day, _)| day);
-    let mut buckets: Vec<Count> = Vec::new();
-    // The first epoch day past the current bucket.
-    let mut bucket_end = i64::MIN;
+/// Day counts (YYYYMMDD, articles) summed into calendar buckets, oldest first.
+fn date_buckets(mut days: Vec<(u32, u64)>, interval: Interval) -> Vec<Count> {
+    days.sort_unstable();
+    let bucket_of = |day: u32| match interval {
+        Interval::Day => day,
+        Interval::Month => day / 100,
+        Interval::Year => day / 10_000,
+    };
+    let mut buckets: Vec<(u32, u64)> = Vec::new();
     for (day, count) in days {
-        if buckets.is_empty() || day >= bucket_end {
-            let Some(date) = dates::day_of_epoch_seconds(day * 86_400) else {
-                continue;
-            };
-            let start = dates::bucket_start(date, interval);
-            bucket_end = dates::next_bucket_start(start, interval)
-                .map_or(i64::MAX, |next| dates::day_to_epoch_seconds(next) / 86_400);
-            buckets.push(Count {
-                value: dates::bucket_label(start, interval),
-                count: 0,
-            });
-        }
-        if let Some(bucket) = buckets.last_mut() {
-            bucket.count += count;
+        let bucket = bucket_of(day);
+        match buckets.last_mut() {
+            Some((last, total)) if *last == bucket => *total += count,
+            _ => buckets.push((bucket, count)),
         }
     }
     buckets
+        .into_iter()
+        .map(|(bucket, count)| Count {
+            value: match interval {
+                Interval::Day => format!(
+                    "{:04}-{:02}-{:02}",
+                    bucket / 10_000,
+                    bucket / 100 % 100,
+                    bucket % 100
+                ),
+                Interval::Month => format!("{:04}-{:02}", bucket / 100, bucket % 100),
+                Interval::Year => format!("{bucket:04}"),
+            },
+            count,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn epoch_day_of(text: &str) -> i64 {
-        dates::day_to_epoch_seconds(text.parse().unwrap()) / 86_400
-    }
-
     #[test]
-    fn days_from_several_segments_sum_into_calendar_buckets() {
+    fn days_sum_into_calendar_buckets() {
         let days = vec![
-            (epoch_day_of("2022-03-01"), 1),
-            (epoch_day_of("2022-02-28"), 2),
-            (epoch_day_of("2021-12-31"), 1),
-            // The same day again, from another segment.
-            (epoch_day_of("2022-02-28"), 3),
-            (epoch_day_of("2022-02-01"), 1),
+            (20220301, 1),
+            (20220228, 2),
+            (20211231, 1),
+            (20220228, 3),
+            (20220201, 1),
         ];
         let counts = |interval| {
             date_buckets(days.clone(), interval)

@@ -158,11 +158,14 @@ pub fn search(
             (top_docs, total, None)
         }
     };
-    let mut hits = Vec::with_capacity(request.limit);
-    for (key, address) in top_docs {
-        let (hit, body) = load_hit(store, searcher, address, key.1)?;
-        hits.push((key, hit, body));
-    }
+    // Reading stored articles and finding passages take a while per hit: they run on
+    // the search threads, a hit each.
+    let executor = searcher.index().search_executor();
+    let loaded = executor.map(
+        |(key, address)| Ok(load_hit(store, searcher, address, key.1).map(|(h, b)| (key, h, b))),
+        top_docs.into_iter(),
+    )?;
+    let mut hits = loaded.into_iter().collect::<Result<Vec<_>>>()?;
     // Exact ties (same score and day) break by path, then record (SPEC §5).
     hits.sort_by(|(a, ha, _), (b, hb, _)| {
         b.partial_cmp(a)
@@ -170,15 +173,12 @@ pub fn search(
             .then_with(|| ha.path.cmp(&hb.path))
             .then_with(|| ha.record.cmp(&hb.record))
     });
-    let hits: Vec<Hit> = hits
-        .into_iter()
-        .skip(request.offset)
-        .take(request.limit)
-        .map(|(_, mut hit, body)| {
-            let wanted = Wanted {
-                snippets: request.snippets,
-                explain: request.explain,
-            };
+    let wanted = Wanted {
+        snippets: request.snippets,
+        explain: request.explain,
+    };
+    let hits = executor.map(
+        |(_, mut hit, body): (_, Hit, String)| {
             add_passages(
                 &mut hit,
                 &body,
@@ -188,9 +188,10 @@ pub fn search(
                 &resolver,
                 &extractor,
             );
-            hit
-        })
-        .collect();
+            Ok(hit)
+        },
+        hits.into_iter().skip(request.offset).take(request.limit),
+    )?;
     Ok(SearchResult {
         query: request.query.clone(),
         total,

@@ -68,6 +68,8 @@ pub struct FacetValues {
     /// For each line of a day, the day as the number YYYYMMDD (0 for other lines):
     /// sorting and bucketing days needs no text.
     days: Vec<u32>,
+    /// Zeroed arrays of one count per value, kept from one search to the next.
+    spare_counts: Mutex<Vec<Vec<u32>>>,
 }
 
 impl FacetValues {
@@ -106,6 +108,7 @@ impl FacetValues {
             starts,
             kinds,
             days,
+            spare_counts: Mutex::default(),
         })
     }
 
@@ -127,6 +130,26 @@ impl FacetValues {
     /// `kind<TAB>value`).
     pub fn kind(&self, number: u64) -> Option<FacetKind> {
         *self.kinds.get(usize::try_from(number).ok()?)?
+    }
+
+    /// An array of one zero count per value, to count a search's facets in.
+    pub fn counts_array(&self) -> Vec<u32> {
+        let spare = self
+            .spare_counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        spare.unwrap_or_else(|| vec![0; self.len()])
+    }
+
+    /// Keeps an array from [`FacetValues::counts_array`] for the next search; it must be
+    /// all zero again.
+    pub fn give_back(&self, counts: Vec<u32>) {
+        if counts.len() == self.len() {
+            debug_assert!(counts.iter().all(|&c| c == 0));
+            let mut spare = self.spare_counts.lock().unwrap_or_else(|e| e.into_inner());
+            spare.push(counts);
+        }
     }
 
     /// The day of value `number` as YYYYMMDD, when it is a day written `YYYY-MM-DD`.

@@ -72,17 +72,37 @@ impl FacetCollector {
 
 /// Articles per facet value number. Counting is a bare increment per value (no note of
 /// which values were seen): reading the whole array once at the end costs less than a
-/// branch per value when a broad result set counts a million values.
+/// branch per value when a broad result set counts a million values. Arrays come from
+/// and go back to [`FacetValues::counts_array`], zeroed as they are read.
 #[derive(Default)]
 struct ValueCounts {
     counts: Vec<u32>,
 }
 
 impl ValueCounts {
-    fn add(&mut self, other: &ValueCounts) {
-        for (count, more) in self.counts.iter_mut().zip(&other.counts) {
-            *count += more;
+    /// Adds `other`'s counts to these, leaving `other` all zero.
+    fn take_from(&mut self, other: &mut ValueCounts) {
+        for (count, more) in self.counts.iter_mut().zip(&mut other.counts) {
+            *count += std::mem::take(more);
         }
+    }
+
+    /// The numbers counted and their counts, leaving the array all zero.
+    fn drain(&mut self) -> Vec<(usize, u32)> {
+        const CHUNK: usize = 64;
+        let mut counted = Vec::new();
+        for (c, chunk) in self.counts.chunks_mut(CHUNK).enumerate() {
+            // Most of a narrow search's array is zero: skip a chunk with one test.
+            if chunk.iter().fold(0, |any, &count| any | count) == 0 {
+                continue;
+            }
+            for (i, count) in chunk.iter_mut().enumerate() {
+                if *count > 0 {
+                    counted.push((c * CHUNK + i, std::mem::take(count)));
+                }
+            }
+        }
+        counted
     }
 }
 
@@ -112,7 +132,7 @@ impl Collector for FacetCollector {
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
         let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
-            counts: vec![0; self.values.len()],
+            counts: self.values.counts_array(),
         });
         Ok(FacetSegmentCollector {
             numbers: fast.u64(NUMBERS_FIELD)?,
@@ -129,11 +149,16 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<Facets> {
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
-        let mut counts = arrays.pop().unwrap_or_default();
-        for other in arrays {
-            counts.add(&other);
+        let Some(mut counts) = arrays.pop() else {
+            return Ok(Facets::default());
+        };
+        for mut other in arrays {
+            counts.take_from(&mut other);
+            self.values.give_back(other.counts);
         }
-        Ok(facets(&counts, &self.values, self.interval))
+        let counted = counts.drain();
+        self.values.give_back(counts.counts);
+        Ok(facets(&counted, &self.values, self.interval))
     }
 }
 
@@ -189,12 +214,11 @@ impl SegmentCollector for FacetSegmentCollector {
 
 /// The facets from the counts: the [`TOP_VALUES`] most frequent people, places,
 /// organisations and sources, and the days in calendar buckets.
-fn facets(counts: &ValueCounts, values: &FacetValues, interval: Interval) -> Facets {
+fn facets(counted: &[(usize, u32)], values: &FacetValues, interval: Interval) -> Facets {
     let mut by_kind: [Vec<(u32, u32)>; 4] = Default::default();
     let mut published: Vec<(u32, u64)> = Vec::new();
     let mut mentioned: Vec<(u32, u64)> = Vec::new();
-    let counted = counts.counts.iter().enumerate().filter(|(_, &c)| c > 0);
-    for (number, &count) in counted {
+    for &(number, count) in counted {
         let Some(kind) = values.kind(number as u64) else {
             continue;
         };
@@ -253,7 +277,6 @@ fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Coun
         })
         .collect()
 }
-
 
 /// Day counts (YYYYMMDD, articles) summed into calendar buckets, oldest first.
 fn date_buckets(mut days: Vec<(u32, u64)>, interval: Interval) -> Vec<Count> {

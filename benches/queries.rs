@@ -1,6 +1,8 @@
 //! Query latency: each benchmark query answered in full — top 10 with two passages each,
 //! and facets over every match — and each near: query next to its AND form (the same
-//! words without the window), on one index built at the start of the run.
+//! words without the window), on one index built at the start of the run. Then passage
+//! selection alone, per hit: the ten hits of each query, each body re-analysed and its
+//! two best passages chosen (what a search does for every hit it shows).
 //!
 //!   DOSSIER_BENCH_INDEX=/path/to/index cargo bench --bench queries    # an existing index
 //!   DOSSIER_BENCH_CORPUS=/path/to/folder cargo bench --bench queries  # indexed first
@@ -13,10 +15,14 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dossier::dates::Interval;
 use dossier::index::{run_index, IndexRequest, IndexStore, NoProgress};
-use dossier::search::{search, SearchRequest};
+use dossier::query::compile::Compiler;
+use dossier::query::parse;
+use dossier::search::entities::IndexEntities;
+use dossier::search::{add_passages, index_languages, load_hit, search, SearchRequest, Wanted};
+use tantivy::collector::TopDocs;
 
 /// Queries for the fixtures, when ../shared is not beside the repository.
 const FIXTURE_QUERIES: &[&str] = &[
@@ -112,5 +118,51 @@ fn query_latency(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, query_latency);
+fn passage_selection(c: &mut Criterion) {
+    let (_keep, dir) = index();
+    let store = IndexStore::open(&dir).expect("bench index opens");
+    let searcher = store.reader().expect("reader").searcher();
+    let extractor = store.entity_extractor().expect("entity lists");
+    let resolver = IndexEntities {
+        extractor: &extractor,
+        searcher: &searcher,
+        fields: &store.fields,
+    };
+    let mut group = c.benchmark_group("passages per hit");
+    group.sample_size(20);
+    for query in queries() {
+        let expr = parse(&query).expect("bench queries parse");
+        let languages = index_languages(&searcher, &store.fields);
+        let compiled = Compiler::new(&store.fields, &languages, &query, &resolver)
+            .compile(&expr)
+            .expect("bench queries compile");
+        let top = searcher
+            .search(&*compiled.query, &TopDocs::with_limit(10).order_by_score())
+            .expect("query runs");
+        let hits: Vec<_> = top
+            .into_iter()
+            .map(|(score, address)| load_hit(&store, &searcher, address, score).expect("hit loads"))
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let wanted = Wanted {
+            snippets: 2,
+            explain: false,
+        };
+        group.throughput(Throughput::Elements(hits.len() as u64));
+        group.bench_function(&query, |b| {
+            b.iter(|| {
+                for (hit, body) in &hits {
+                    let mut hit = hit.clone();
+                    add_passages(&mut hit, body, &expr, &query, wanted, &resolver, &extractor);
+                    assert!(!hit.snippets.is_empty());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, query_latency, passage_selection);
 criterion_main!(benches);

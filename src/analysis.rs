@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -151,7 +151,8 @@ pub fn known_languages() -> impl Iterator<Item = &'static str> {
 /// One analysed token: its term, its byte range in the text and its word position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    pub term: String,
+    /// Shared with the cache of terms: tokens of a long text cost no allocation each.
+    pub term: Arc<str>,
     pub start: usize,
     pub end: usize,
     pub position: u32,
@@ -162,7 +163,7 @@ pub struct Token {
 const STEM_CACHE_WORDS: usize = 200_000;
 
 thread_local! {
-    static STEM_CACHE: std::cell::RefCell<Vec<FxHashMap<Box<str>, Box<str>>>> =
+    static STEM_CACHE: std::cell::RefCell<Vec<FxHashMap<Box<str>, Arc<str>>>> =
         std::cell::RefCell::new(LANGUAGES.iter().map(|_| FxHashMap::default()).collect());
 }
 
@@ -220,6 +221,18 @@ impl Analyzer {
     /// Writes the term of one word into `term` (lower-cased, stemmed, folded);
     /// `scratch` is working space. Both buffers are reused by the caller.
     pub fn analyse_word(&self, word: &str, term: &mut String, scratch: &mut String) {
+        term.clear();
+        self.with_term(word, scratch, |known| term.push_str(known));
+    }
+
+    /// Calls `use_term` with the term of one word, from this thread's cache (filled on
+    /// the first sight of the word); `scratch` is working space.
+    fn with_term<R>(
+        &self,
+        word: &str,
+        scratch: &mut String,
+        use_term: impl FnOnce(&Arc<str>) -> R,
+    ) -> R {
         scratch.clear();
         if word.is_ascii() {
             scratch.push_str(word);
@@ -233,46 +246,53 @@ impl Analyzer {
                 }
             }
         }
-        term.clear();
         STEM_CACHE.with_borrow_mut(|caches| {
             let cache = &mut caches[self.entry];
             if let Some(known) = cache.get(scratch.as_str()) {
-                term.push_str(known);
-                return;
+                return use_term(known);
             }
             let stemmed = match self.stemmer {
                 Some(stemmer) => stemmer.stem(scratch),
                 None => Cow::Borrowed(scratch.as_str()),
             };
-            if stemmed.is_ascii() {
-                term.push_str(&stemmed);
+            let term: Arc<str> = if stemmed.is_ascii() {
+                stemmed.as_ref().into()
             } else {
-                term.extend(stemmed.nfd().filter(|c| !is_combining_mark(*c)));
-            }
+                stemmed
+                    .nfd()
+                    .filter(|c| !is_combining_mark(*c))
+                    .collect::<String>()
+                    .into()
+            };
             if cache.len() >= STEM_CACHE_WORDS {
                 cache.clear();
             }
-            cache.insert(scratch.as_str().into(), term.as_str().into());
-        });
+            let result = use_term(&term);
+            cache.insert(scratch.as_str().into(), term);
+            result
+        })
     }
 
     /// All tokens of `text`, collected.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        self.for_each_token(text, |term, start, end, position| {
-            tokens.push(Token {
-                term: term.to_string(),
+        let mut scratch = String::with_capacity(32);
+        WordSpans::new(text)
+            .enumerate()
+            .map(|(position, (start, end))| Token {
+                term: self.with_term(&text[start..end], &mut scratch, Arc::clone),
                 start,
                 end,
-                position,
+                position: position as u32,
             })
-        });
-        tokens
+            .collect()
     }
 
     /// The terms of `text` in order (a query word may yield several: "U.S." -> u, s).
     pub fn terms(&self, text: &str) -> Vec<String> {
-        self.tokens(text).into_iter().map(|t| t.term).collect()
+        self.tokens(text)
+            .into_iter()
+            .map(|t| t.term.to_string())
+            .collect()
     }
 }
 

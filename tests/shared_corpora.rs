@@ -419,7 +419,7 @@ fn positions_of(
         .collect();
     let mut positions: Vec<u32> = tokens
         .iter()
-        .filter(|t| terms.contains(&t.term))
+        .filter(|t| terms.iter().any(|term| **term == *t.term))
         .map(|t| t.position)
         .collect();
     for entity in article["entities"].as_array().unwrap() {

@@ -286,7 +286,8 @@ pub fn index_languages(searcher: &Searcher, fields: &Fields) -> Vec<String> {
 }
 
 /// A hit's stored fields, and its body for passages.
-fn load_hit(
+/// A hit as stored, with its body (for passages); `score` is what the search gave it.
+pub fn load_hit(
     store: &IndexStore,
     searcher: &Searcher,
     address: DocAddress,
@@ -341,14 +342,14 @@ fn load_hit(
 
 /// What to work out from a hit's text.
 #[derive(Debug, Clone, Copy)]
-struct Wanted {
-    snippets: usize,
-    explain: bool,
+pub struct Wanted {
+    pub snippets: usize,
+    pub explain: bool,
 }
 
 /// Passages (and explanations) come from the stored body, re-analysed with the hit's
 /// language (and re-read for entity mentions when the query names an entity).
-fn add_passages(
+pub fn add_passages(
     hit: &mut Hit,
     body: &str,
     expr: &Expr,

@@ -258,7 +258,7 @@ fn find_sequence(terms: &[String], slop: u32, tokens: &[Token]) -> Vec<Occurrenc
     };
     let mut found = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
-        if &token.term != head {
+        if *token.term != **head {
             continue;
         }
         let limit = (i + terms.len() + slop as usize).min(tokens.len());
@@ -266,9 +266,9 @@ fn find_sequence(terms: &[String], slop: u32, tokens: &[Token]) -> Vec<Occurrenc
         let mut at = i;
         for term in &terms[1..] {
             let next = if slop == 0 {
-                (at + 1 < tokens.len() && &tokens[at + 1].term == term).then_some(at + 1)
+                (at + 1 < tokens.len() && *tokens[at + 1].term == **term).then_some(at + 1)
             } else {
-                (at + 1..limit).find(|&j| &tokens[j].term == term)
+                (at + 1..limit).find(|&j| *tokens[j].term == **term)
             };
             match next {
                 Some(j) => {

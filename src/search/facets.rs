@@ -96,11 +96,14 @@ impl ValueCounts {
             if chunk.iter().fold(0, |any, &count| any | count) == 0 {
                 continue;
             }
+            // Without a branch per entry: write each, keep it if it counted.
+            let mut kept = counted.len();
+            counted.resize(kept + chunk.len(), (0, 0));
             for (i, count) in chunk.iter_mut().enumerate() {
-                if *count > 0 {
-                    counted.push((c * CHUNK + i, std::mem::take(count)));
-                }
+                counted[kept] = (c * CHUNK + i, std::mem::take(count));
+                kept += usize::from(counted[kept].1 > 0);
             }
+            counted.truncate(kept);
         }
         counted
     }

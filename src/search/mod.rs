@@ -161,10 +161,9 @@ pub fn search(
     // Reading stored articles and finding passages take a while per hit: they run on
     // the search threads, a hit each.
     let executor = searcher.index().search_executor();
-    let loaded = executor.map(
-        |(key, address)| Ok(load_hit(store, searcher, address, key.1).map(|(h, b)| (key, h, b))),
-        top_docs.into_iter(),
-    )?;
+    let loaded = map_on_cores(executor, top_docs, |(key, address)| {
+        load_hit(store, searcher, address, key.1).map(|(h, b)| (key, h, b))
+    })?;
     let mut hits = loaded.into_iter().collect::<Result<Vec<_>>>()?;
     // Exact ties (same score and day) break by path, then record (SPEC §5).
     hits.sort_by(|(a, ha, _), (b, hb, _)| {
@@ -177,21 +176,23 @@ pub fn search(
         snippets: request.snippets,
         explain: request.explain,
     };
-    let hits = executor.map(
-        |(_, mut hit, body): (_, Hit, String)| {
-            add_passages(
-                &mut hit,
-                &body,
-                &expr,
-                &request.query,
-                wanted,
-                &resolver,
-                &extractor,
-            );
-            Ok(hit)
-        },
-        hits.into_iter().skip(request.offset).take(request.limit),
-    )?;
+    let shown: Vec<_> = hits
+        .into_iter()
+        .skip(request.offset)
+        .take(request.limit)
+        .collect();
+    let hits = map_on_cores(executor, shown, |(_, mut hit, body): (_, Hit, String)| {
+        add_passages(
+            &mut hit,
+            &body,
+            &expr,
+            &request.query,
+            wanted,
+            &resolver,
+            &extractor,
+        );
+        hit
+    })?;
     Ok(SearchResult {
         query: request.query.clone(),
         total,
@@ -200,6 +201,31 @@ pub fn search(
         facets,
         warnings: compiled.warnings,
     })
+}
+
+/// `work` on each item, the items dealt out to one task per core (fewer hand-overs than
+/// a task per item); results in the items' order.
+fn map_on_cores<A: Send, R: Send>(
+    executor: &tantivy::Executor,
+    items: Vec<A>,
+    work: impl Fn(A) -> R + Sync,
+) -> Result<Vec<R>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let count = items.len();
+    let tasks = cores.min(count).max(1);
+    let mut hands: Vec<Vec<(usize, A)>> = (0..tasks).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        hands[i % tasks].push((i, item));
+    }
+    let done = executor.map(
+        |hand: Vec<(usize, A)>| Ok(hand.into_iter().map(|(i, a)| (i, work(a))).collect::<Vec<_>>()),
+        hands.into_iter(),
+    )?;
+    let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    for (i, result) in done.into_iter().flatten() {
+        results[i] = Some(result);
+    }
+    Ok(results.into_iter().flatten().collect())
 }
 
 /// Warnings for `prefix*` operands of near: that expand to more words than near: takes.

@@ -118,6 +118,8 @@ pub struct Scratch {
     alive: Vec<Vec<bool>>,
     /// The occurrence chosen for each operand so far.
     parts: Vec<usize>,
+    /// Per operand, the most positions an occurrence spans, minus one.
+    spans: Vec<u32>,
 }
 
 /// Calls `on_window(parts, gap)` for each window, in order of the first operand's
@@ -132,10 +134,13 @@ fn visit_windows(
     if occurrences.is_empty() || links.len() + 1 != occurrences.len() || limit == 0 {
         return 0;
     }
-    mark_completable(occurrences, links, &mut scratch.alive);
+    scratch.spans.clear();
+    scratch.spans.extend(occurrences.iter().map(|list| longest(list)));
+    mark_completable(occurrences, links, &scratch.spans, &mut scratch.alive);
     let mut walk = Walk {
         occurrences,
         links,
+        spans: &scratch.spans,
         alive: &scratch.alive,
         limit,
         found: 0,
@@ -155,7 +160,12 @@ fn visit_windows(
 
 /// For each operand, marks which occurrences can still be continued to the end of the
 /// chain.
-fn mark_completable(occurrences: &[Vec<Extent>], links: &[NearLink], alive: &mut Vec<Vec<bool>>) {
+fn mark_completable(
+    occurrences: &[Vec<Extent>],
+    links: &[NearLink],
+    spans: &[u32],
+    alive: &mut Vec<Vec<bool>>,
+) {
     let count = occurrences.len();
     alive.resize_with(count, Vec::new);
     for (marks, list) in alive.iter_mut().zip(occurrences) {
@@ -166,20 +176,40 @@ fn mark_completable(occurrences: &[Vec<Extent>], links: &[NearLink], alive: &mut
     for i in (0..count - 1).rev() {
         let (here, next) = alive.split_at_mut(i + 1);
         let (here, next) = (&mut here[i], &next[0]);
-        for (k, &extent) in occurrences[i].iter().enumerate() {
-            here[k] = partners(&occurrences[i + 1], links[i], extent).any(|j| next[j]);
+        let (list, link) = (&occurrences[i + 1], links[i]);
+        let reach = link.distance.saturating_add(1);
+        // Occurrences are sorted by first position, so the first possible partner only
+        // moves forward: one sweep instead of a search per occurrence.
+        let mut begin = 0;
+        for (k, &from) in occurrences[i].iter().enumerate() {
+            let lowest_first = from.first.saturating_sub(reach.saturating_add(spans[i + 1]));
+            while begin < list.len() && list[begin].first < lowest_first {
+                begin += 1;
+            }
+            let highest_first = from.last.saturating_add(reach);
+            here[k] = list[begin..]
+                .iter()
+                .zip(&next[begin..])
+                .take_while(|(e, _)| e.first <= highest_first)
+                .any(|(e, &completes)| completes && link_holds(link, from, *e).is_some());
         }
     }
 }
 
-/// Indices of the occurrences in `next` that `link` joins to `from`.
-fn partners(next: &[Extent], link: NearLink, from: Extent) -> impl Iterator<Item = usize> + '_ {
+/// Indices of the occurrences in `next` that `link` joins to `from` (`span`: the most
+/// positions an occurrence of `next` spans, minus one).
+fn partners(
+    next: &[Extent],
+    span: u32,
+    link: NearLink,
+    from: Extent,
+) -> impl Iterator<Item = usize> + '_ {
     // A partner ends at most distance+1 before `from` starts and starts at most
     // distance+1 after it ends; occurrences are sorted by their first position.
     let reach = link.distance.saturating_add(1);
     let lowest_first = from
         .first
-        .saturating_sub(reach.saturating_add(longest(next)));
+        .saturating_sub(reach.saturating_add(span));
     let highest_first = from.last.saturating_add(reach);
     let begin = next.partition_point(|e| e.first < lowest_first);
     next[begin..]
@@ -199,6 +229,7 @@ fn longest(extents: &[Extent]) -> u32 {
 struct Walk<'a, F> {
     occurrences: &'a [Vec<Extent>],
     links: &'a [NearLink],
+    spans: &'a [u32],
     alive: &'a [Vec<bool>],
     limit: usize,
     found: usize,
@@ -215,7 +246,7 @@ impl<F: FnMut(&[usize], u32)> Walk<'_, F> {
         }
         let here = self.occurrences[i][parts[i]];
         let (next, link) = (&self.occurrences[i + 1], self.links[i]);
-        for j in partners(next, link, here) {
+        for j in partners(next, self.spans[i + 1], link, here) {
             if self.found >= self.limit {
                 return;
             }

@@ -35,6 +35,28 @@ pub enum FacetKind {
 }
 
 impl FacetKind {
+    /// Every kind, in the order of [`FacetKind::code`].
+    pub const ALL: [FacetKind; 6] = [
+        FacetKind::Entity(EntityKind::Person),
+        FacetKind::Entity(EntityKind::Place),
+        FacetKind::Entity(EntityKind::Org),
+        FacetKind::Source,
+        FacetKind::Published,
+        FacetKind::Mentioned,
+    ];
+
+    /// The kind's place in [`FacetKind::ALL`].
+    pub fn code(self) -> u8 {
+        match self {
+            FacetKind::Entity(EntityKind::Person) => 0,
+            FacetKind::Entity(EntityKind::Place) => 1,
+            FacetKind::Entity(EntityKind::Org) => 2,
+            FacetKind::Source => 3,
+            FacetKind::Published => 4,
+            FacetKind::Mentioned => 5,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             FacetKind::Entity(kind) => kind.as_str(),
@@ -63,8 +85,9 @@ pub struct FacetValues {
     text: String,
     /// Where each complete line starts, and one past the end of the last.
     starts: Vec<u32>,
-    /// Each line's kind; `None` for a line that is not `kind<TAB>value`.
-    kinds: Vec<Option<FacetKind>>,
+    /// Each line's kind as its [`FacetKind::code`]; [`FacetValues::NO_KIND`] for a line
+    /// that is not `kind<TAB>value`.
+    kinds: Vec<u8>,
     /// For each line of a day, the day as the number YYYYMMDD (0 for other lines):
     /// sorting and bucketing days needs no text.
     days: Vec<u32>,
@@ -73,6 +96,9 @@ pub struct FacetValues {
 }
 
 impl FacetValues {
+    /// The kind code of a line that names no kind.
+    pub const NO_KIND: u8 = u8::MAX;
+
     /// Reads the values of the index in `dir` (none when the file does not exist yet).
     pub fn load(dir: &Path) -> Result<FacetValues> {
         let path = dir.join(FACET_VALUES_FILE);
@@ -99,7 +125,7 @@ impl FacetValues {
                 Some(FacetKind::Published | FacetKind::Mentioned) => day_number(value.trim_end()),
                 _ => 0,
             };
-            kinds.push(kind);
+            kinds.push(kind.map_or(Self::NO_KIND, FacetKind::code));
             days.push(day);
             starts.push(starts[starts.len() - 1] + line.len() as u32);
         }
@@ -129,7 +155,13 @@ impl FacetValues {
     /// The kind of value `number` (`None` past the end or on a line that is not
     /// `kind<TAB>value`).
     pub fn kind(&self, number: u64) -> Option<FacetKind> {
-        *self.kinds.get(usize::try_from(number).ok()?)?
+        let code = *self.kinds.get(usize::try_from(number).ok()?)?;
+        FacetKind::ALL.get(usize::from(code)).copied()
+    }
+
+    /// The kind code of every value, by number.
+    pub fn kind_codes(&self) -> &[u8] {
+        &self.kinds
     }
 
     /// An array of one zero count per value, to count a search's facets in.

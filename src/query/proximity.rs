@@ -135,7 +135,9 @@ fn visit_windows(
         return 0;
     }
     scratch.spans.clear();
-    scratch.spans.extend(occurrences.iter().map(|list| longest(list)));
+    scratch
+        .spans
+        .extend(occurrences.iter().map(|list| longest(list)));
     mark_completable(occurrences, links, &scratch.spans, &mut scratch.alive);
     let mut walk = Walk {
         occurrences,
@@ -182,7 +184,9 @@ fn mark_completable(
         // moves forward: one sweep instead of a search per occurrence.
         let mut begin = 0;
         for (k, &from) in occurrences[i].iter().enumerate() {
-            let lowest_first = from.first.saturating_sub(reach.saturating_add(spans[i + 1]));
+            let lowest_first = from
+                .first
+                .saturating_sub(reach.saturating_add(spans[i + 1]));
             while begin < list.len() && list[begin].first < lowest_first {
                 begin += 1;
             }
@@ -207,9 +211,7 @@ fn partners(
     // A partner ends at most distance+1 before `from` starts and starts at most
     // distance+1 after it ends; occurrences are sorted by their first position.
     let reach = link.distance.saturating_add(1);
-    let lowest_first = from
-        .first
-        .saturating_sub(reach.saturating_add(span));
+    let lowest_first = from.first.saturating_sub(reach.saturating_add(span));
     let highest_first = from.last.saturating_add(reach);
     let begin = next.partition_point(|e| e.first < lowest_first);
     next[begin..]

@@ -12,8 +12,7 @@ use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::dates::Interval;
-use crate::index::facet_values::{FacetKind, FacetValues};
-use crate::model::EntityKind;
+use crate::index::facet_values::FacetValues;
 use crate::search::stats::Count;
 
 /// Values listed per string facet.
@@ -87,25 +86,31 @@ impl ValueCounts {
         }
     }
 
-    /// The numbers counted and their counts, leaving the array all zero.
-    fn drain(&mut self) -> Vec<(usize, u32)> {
+    /// The values counted, as (count, number) lists by kind code, leaving the
+    /// array all zero.
+    fn drain(&mut self, kind_codes: &[u8]) -> [Vec<(u32, u32)>; 6] {
         const CHUNK: usize = 64;
-        let mut counted = Vec::new();
+        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
         for (c, chunk) in self.counts.chunks_mut(CHUNK).enumerate() {
             // Most of a narrow search's array is zero: skip a chunk with one test.
             if chunk.iter().fold(0, |any, &count| any | count) == 0 {
                 continue;
             }
-            // Without a branch per entry: write each, keep it if it counted.
-            let mut kept = counted.len();
-            counted.resize(kept + chunk.len(), (0, 0));
             for (i, count) in chunk.iter_mut().enumerate() {
-                counted[kept] = (c * CHUNK + i, std::mem::take(count));
-                kept += usize::from(counted[kept].1 > 0);
+                if *count > 0 {
+                    let number = c * CHUNK + i;
+                    let code = kind_codes
+                        .get(number)
+                        .copied()
+                        .unwrap_or(FacetValues::NO_KIND);
+                    if let Some(list) = by_kind.get_mut(usize::from(code)) {
+                        list.push((*count, number as u32));
+                    }
+                    *count = 0;
+                }
             }
-            counted.truncate(kept);
         }
-        counted
+        by_kind
     }
 }
 
@@ -159,9 +164,9 @@ impl Collector for FacetCollector {
             counts.take_from(&mut other);
             self.values.give_back(other.counts);
         }
-        let counted = counts.drain();
+        let by_kind = counts.drain(self.values.kind_codes());
         self.values.give_back(counts.counts);
-        Ok(facets(&counted, &self.values, self.interval))
+        Ok(facets(by_kind, &self.values, self.interval))
     }
 }
 
@@ -217,41 +222,23 @@ impl SegmentCollector for FacetSegmentCollector {
 
 /// The facets from the counts: the [`TOP_VALUES`] most frequent people, places,
 /// organisations and sources, and the days in calendar buckets.
-fn facets(counted: &[(usize, u32)], values: &FacetValues, interval: Interval) -> Facets {
-    let mut by_kind: [Vec<(u32, u32)>; 4] = Default::default();
-    let mut published: Vec<(u32, u64)> = Vec::new();
-    let mut mentioned: Vec<(u32, u64)> = Vec::new();
-    for &(number, count) in counted {
-        let Some(kind) = values.kind(number as u64) else {
-            continue;
-        };
-        let slot = match kind {
-            FacetKind::Entity(EntityKind::Person) => 0,
-            FacetKind::Entity(EntityKind::Place) => 1,
-            FacetKind::Entity(EntityKind::Org) => 2,
-            FacetKind::Source => 3,
-            FacetKind::Published | FacetKind::Mentioned => {
-                let days = if kind == FacetKind::Published {
-                    &mut published
-                } else {
-                    &mut mentioned
-                };
-                if let Some(day) = values.day(number as u64) {
-                    days.push((day, u64::from(count)));
-                }
-                continue;
-            }
-        };
-        by_kind[slot].push((count, number as u32));
-    }
-    let [person, place, org, source] = by_kind.map(|list| top_of(list, TOP_VALUES, values));
+fn facets(by_kind: [Vec<(u32, u32)>; 6], values: &FacetValues, interval: Interval) -> Facets {
+    let [person, place, org, source, published, mentioned] = by_kind;
+    let top = |list| top_of(list, TOP_VALUES, values);
+    let days = |list: Vec<(u32, u32)>| {
+        let days = list
+            .into_iter()
+            .filter_map(|(count, number)| Some((values.day(u64::from(number))?, u64::from(count))))
+            .collect();
+        date_buckets(days, interval)
+    };
     Facets {
-        person,
-        place,
-        org,
-        source,
-        published: date_buckets(published, interval),
-        mentioned: date_buckets(mentioned, interval),
+        person: top(person),
+        place: top(place),
+        org: top(org),
+        source: top(source),
+        published: days(published),
+        mentioned: days(mentioned),
     }
 }
 

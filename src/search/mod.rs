@@ -218,7 +218,12 @@ fn map_on_cores<A: Send, R: Send>(
         hands[i % tasks].push((i, item));
     }
     let done = executor.map(
-        |hand: Vec<(usize, A)>| Ok(hand.into_iter().map(|(i, a)| (i, work(a))).collect::<Vec<_>>()),
+        |hand: Vec<(usize, A)>| {
+            Ok(hand
+                .into_iter()
+                .map(|(i, a)| (i, work(a)))
+                .collect::<Vec<_>>())
+        },
         hands.into_iter(),
     )?;
     let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();

@@ -207,7 +207,8 @@ pub struct FacetNumbering {
 }
 
 struct Numbering {
-    numbers: FxHashMap<(FacetKind, Box<str>), u64>,
+    /// Per kind code, the number of each value.
+    numbers: [FxHashMap<Box<str>, u64>; 6],
     /// The number the next new value gets.
     next: u64,
     /// Lines numbered since the last save.
@@ -229,7 +230,7 @@ impl FacetNumbering {
             file.set_len(complete as u64)
                 .map_err(|e| Error::io(&path, e))?;
         }
-        let mut numbers = FxHashMap::default();
+        let mut numbers: [FxHashMap<Box<str>, u64>; 6] = Default::default();
         for n in 0..values.len() as u64 {
             let Some((kind, value)) = values.get(n) else {
                 return Err(Error::IndexDamaged {
@@ -237,7 +238,9 @@ impl FacetNumbering {
                     detail: format!("{FACET_VALUES_FILE} line {} is not `kind<TAB>value`", n + 1),
                 });
             };
-            numbers.entry((kind, value.into())).or_insert(n);
+            numbers[usize::from(kind.code())]
+                .entry(value.into())
+                .or_insert(n);
         }
         Ok(FacetNumbering {
             path,
@@ -261,7 +264,8 @@ impl FacetNumbering {
             .into_iter()
             .map(|(kind, value)| {
                 let value = one_line(value);
-                if let Some(&n) = numbers.get(&(kind, value.as_str().into())) {
+                let known = &mut numbers[usize::from(kind.code())];
+                if let Some(&n) = known.get(value.as_ref()) {
                     return n;
                 }
                 let n = *next;
@@ -270,7 +274,7 @@ impl FacetNumbering {
                 unsaved.push('\t');
                 unsaved.push_str(&value);
                 unsaved.push('\n');
-                numbers.insert((kind, value.into()), n);
+                known.insert(value.into(), n);
                 n
             })
             .collect()
@@ -316,8 +320,12 @@ fn day_number(text: &str) -> u32 {
 }
 
 /// A value as one line of the file: tabs and line breaks become spaces.
-fn one_line(value: &str) -> String {
-    value.replace(['\t', '\n', '\r'], " ")
+fn one_line(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains(['\t', '\n', '\r']) {
+        value.replace(['\t', '\n', '\r'], " ").into()
+    } else {
+        value.into()
+    }
 }
 
 #[cfg(test)]

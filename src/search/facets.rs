@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Executor, Score, SegmentOrdinal, SegmentReader};
 
 use crate::dates::Interval;
 use crate::index::facet_values::FacetValues;
@@ -56,6 +56,8 @@ pub struct FacetCollector {
     /// takes one and gives it back when done, so segments searched one after another
     /// share an array and segments searched at the same time (one per core) do not.
     idle: Arc<Mutex<Vec<ValueCounts>>>,
+    /// Runs the reading-out of the counts, a part of the numbers per core.
+    executor: Executor,
 }
 
 impl FacetCollector {
@@ -65,7 +67,14 @@ impl FacetCollector {
             interval,
             values,
             idle: Arc::default(),
+            executor: Executor::single_thread(),
         }
+    }
+
+    /// Reads the counts out on `executor`'s threads (the searcher's, say).
+    pub fn on(mut self, executor: &Executor) -> FacetCollector {
+        self.executor = executor.clone();
+        self
     }
 }
 
@@ -78,40 +87,42 @@ struct ValueCounts {
     counts: Vec<u32>,
 }
 
-impl ValueCounts {
-    /// Adds `other`'s counts to these, leaving `other` all zero.
-    fn take_from(&mut self, other: &mut ValueCounts) {
-        for (count, more) in self.counts.iter_mut().zip(&mut other.counts) {
+/// Sums the counts of one range of numbers over all arrays into `mine`, zeroes them,
+/// and lists the values counted as (count, number) by kind code; `offset` is the first
+/// number of the range.
+fn drain_range(
+    mine: &mut [u32],
+    others: Vec<&mut [u32]>,
+    offset: usize,
+    kind_codes: &[u8],
+) -> [Vec<(u32, u32)>; 6] {
+    const CHUNK: usize = 64;
+    for other in others {
+        for (count, more) in mine.iter_mut().zip(other) {
             *count += std::mem::take(more);
         }
     }
-
-    /// The values counted, as (count, number) lists by kind code, leaving the
-    /// array all zero.
-    fn drain(&mut self, kind_codes: &[u8]) -> [Vec<(u32, u32)>; 6] {
-        const CHUNK: usize = 64;
-        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
-        for (c, chunk) in self.counts.chunks_mut(CHUNK).enumerate() {
-            // Most of a narrow search's array is zero: skip a chunk with one test.
-            if chunk.iter().fold(0, |any, &count| any | count) == 0 {
-                continue;
-            }
-            for (i, count) in chunk.iter_mut().enumerate() {
-                if *count > 0 {
-                    let number = c * CHUNK + i;
-                    let code = kind_codes
-                        .get(number)
-                        .copied()
-                        .unwrap_or(FacetValues::NO_KIND);
-                    if let Some(list) = by_kind.get_mut(usize::from(code)) {
-                        list.push((*count, number as u32));
-                    }
-                    *count = 0;
+    let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
+    for (c, chunk) in mine.chunks_mut(CHUNK).enumerate() {
+        // Most of a narrow search's array is zero: skip a chunk with one test.
+        if chunk.iter().fold(0, |any, &count| any | count) == 0 {
+            continue;
+        }
+        for (i, count) in chunk.iter_mut().enumerate() {
+            if *count > 0 {
+                let number = offset + c * CHUNK + i;
+                let code = kind_codes
+                    .get(number)
+                    .copied()
+                    .unwrap_or(FacetValues::NO_KIND);
+                if let Some(list) = by_kind.get_mut(usize::from(code)) {
+                    list.push((*count, number as u32));
                 }
+                *count = 0;
             }
         }
-        by_kind
     }
+    by_kind
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -157,15 +168,42 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<Facets> {
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
-        let Some(mut counts) = arrays.pop() else {
+        let Some((first, others)) = arrays.split_first_mut() else {
             return Ok(Facets::default());
         };
-        for mut other in arrays {
-            counts.take_from(&mut other);
-            self.values.give_back(other.counts);
+        // Each core reads out one range of numbers, over every array.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let part = first
+            .counts
+            .len()
+            .div_ceil(cores)
+            .next_multiple_of(64)
+            .max(64);
+        let mut ranges: Vec<(usize, &mut [u32], Vec<&mut [u32]>)> = first
+            .counts
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(k, mine)| (k * part, mine, Vec::new()))
+            .collect();
+        for other in others.iter_mut() {
+            for (range, theirs) in ranges.iter_mut().zip(other.counts.chunks_mut(part)) {
+                range.2.push(theirs);
+            }
         }
-        let by_kind = counts.drain(self.values.kind_codes());
-        self.values.give_back(counts.counts);
+        let kind_codes = self.values.kind_codes();
+        let parts = self.executor.map(
+            |(offset, mine, others)| Ok(drain_range(mine, others, offset, kind_codes)),
+            ranges.into_iter(),
+        )?;
+        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
+        for part in parts {
+            for (all, some) in by_kind.iter_mut().zip(part) {
+                all.extend(some);
+            }
+        }
+        for array in arrays {
+            self.values.give_back(array.counts);
+        }
         Ok(facets(by_kind, &self.values, self.interval))
     }
 }

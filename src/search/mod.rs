@@ -148,7 +148,8 @@ pub fn search(
     let (top_docs, total, facets) = match request.facets {
         Some(interval) => {
             let in_use = facets::numbers_in_use(searcher).map_err(|e| damaged(&store.dir, e))?;
-            let collector = FacetCollector::new(interval, store.facet_values(in_use)?);
+            let collector = FacetCollector::new(interval, store.facet_values(in_use)?)
+                .on(searcher.index().search_executor());
             let (top_docs, total, facets) =
                 searcher.search(&*compiled.query, &(top, Count, collector))?;
             (top_docs, total, Some(facets))

@@ -264,7 +264,10 @@ pub fn build_document(
         .chain(article.source.as_deref().map(|s| (FacetKind::Source, s)))
         .chain(published.as_deref().map(|d| (FacetKind::Published, d)))
         .chain(mentioned.iter().map(|d| (FacetKind::Mentioned, d.as_str())));
-    for number in numbering.numbers(facet_values) {
+    // In order, so that counting walks the count array forwards.
+    let mut numbers = numbering.numbers(facet_values);
+    numbers.sort_unstable();
+    for number in numbers {
         doc.add_u64(fields.facet_values, number);
     }
     doc.add_text(fields.title_text, article.title);

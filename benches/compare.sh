@@ -15,9 +15,10 @@ work=${2:-/tmp/dossier-bench}
 corpus="$work/synth-$mb"
 [ -d "$shared/bench" ] || { echo "compare.sh: needs ../shared beside the repository" >&2; exit 2; }
 
-cargo build --release --locked --manifest-path "$here/Cargo.toml" --bin dossier --example query_median >&2
+cargo build --release --locked --manifest-path "$here/Cargo.toml" --bin dossier --example query_median --example tantivy_floor >&2
 dossier="$here/target/release/dossier"
 query_median="$here/target/release/examples/query_median"
+tantivy_floor="$here/target/release/examples/tantivy_floor"
 
 if [ ! -d "$corpus" ]; then
   python3 "$shared/bench/make_corpus.py" "$work" --synth-mb "$mb" >&2
@@ -41,6 +42,8 @@ start=$(date +%s.%N)
 DOSSIER_BENCH_NO_ENTITIES=1 "$dossier" --index "$work/dossier-index-plain" index "$corpus" -q
 plain_s=$(echo "$(date +%s.%N) - $start" | bc)
 rm -rf "$work/dossier-index-plain"
+# The floor: Tantivy alone, each file's bytes one document, no analysis at all.
+floor_line=$("$tantivy_floor" "$corpus")
 
 # Queries: the same 12 in each tool's syntax, each run 5 times, median of medians.
 rounds=5
@@ -64,6 +67,8 @@ printf 'index  ratio   dossier is %.2fx the speed of fts5\n' "$(echo "$fts5_s/$d
 printf 'reindex unchanged folder: %.2f s\n' "$noop_s"
 printf 'index  dossier without entity extraction %6.2f s  %6.1f MB/s; with extraction it keeps %.2f of that speed\n' \
   "$plain_s" "$(echo "$bytes/1000000/$plain_s" | bc -l)" "$(echo "$plain_s/$dossier_s" | bc -l)"
+floor_s=$(echo "$floor_line" | sed -E 's/.* in ([0-9.]+) s .*/\1/')
+printf 'index  %s (%.2fx the speed of fts5)\n' "$floor_line" "$(echo "$fts5_s/$floor_s" | bc -l)"
 printf 'query  median of %s queries in process: dossier %.2f ms (top 10, passages, facets), fts5 %.2f ms (top 10, snippet); dossier takes %.2fx the time of fts5\n' \
   "$(grep -cv '^#' "$shared/bench/queries.txt")" "$dossier_ms" "$fts5_ms" "$(echo "$dossier_ms/$fts5_ms" | bc -l)"
 printf 'query  median whole dossier search process: %.1f ms\n' "$process_ms"

@@ -4,6 +4,7 @@
 //! `facet_values` column, counted in plain arrays and named from `facet-values.tsv` at
 //! the end (see `index::facet_values`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -58,6 +59,8 @@ pub struct FacetCollector {
     idle: Arc<Mutex<Vec<ValueCounts>>>,
     /// Runs the reading-out of the counts, a part of the numbers per core.
     executor: Executor,
+    /// Set when an article held a number `values` does not name (a damaged index).
+    unnamed: Arc<AtomicBool>,
 }
 
 impl FacetCollector {
@@ -68,7 +71,13 @@ impl FacetCollector {
             values,
             idle: Arc::default(),
             executor: Executor::single_thread(),
+            unnamed: Arc::default(),
         }
+    }
+
+    /// Did the search meet facet value numbers that `facet-values.tsv` does not name?
+    pub fn met_unnamed_values(&self) -> bool {
+        self.unnamed.load(Ordering::Relaxed)
     }
 
     /// Reads the counts out on `executor`'s threads (the searcher's, say).
@@ -87,42 +96,50 @@ struct ValueCounts {
     counts: Vec<u32>,
 }
 
-/// Sums the counts of one range of numbers over all arrays into `mine`, zeroes them,
-/// and lists the values counted as (count, number) by kind code; `offset` is the first
-/// number of the range.
-fn drain_range(
-    mine: &mut [u32],
-    others: Vec<&mut [u32]>,
-    offset: usize,
-    kind_codes: &[u8],
-) -> [Vec<(u32, u32)>; 6] {
-    const CHUNK: usize = 64;
-    for other in others {
-        for (count, more) in mine.iter_mut().zip(other) {
-            *count += std::mem::take(more);
-        }
-    }
-    let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
-    for (c, chunk) in mine.chunks_mut(CHUNK).enumerate() {
-        // Most of a narrow search's array is zero: skip a chunk with one test.
-        if chunk.iter().fold(0, |any, &count| any | count) == 0 {
-            continue;
-        }
-        for (i, count) in chunk.iter_mut().enumerate() {
-            if *count > 0 {
-                let number = offset + c * CHUNK + i;
-                let code = kind_codes
-                    .get(number)
-                    .copied()
-                    .unwrap_or(FacetValues::NO_KIND);
-                if let Some(list) = by_kind.get_mut(usize::from(code)) {
-                    list.push((*count, number as u32));
-                }
-                *count = 0;
+/// One range of value numbers in every count array of a search.
+struct CountRange<'a> {
+    first_number: usize,
+    mine: &'a mut [u32],
+    others: Vec<&'a mut [u32]>,
+}
+
+impl CountRange<'_> {
+    /// Sums the range's counts over all arrays, zeroes them, and lists the values counted
+    /// as (count, number) by kind code.
+    fn drain(self, kind_codes: &[u8]) -> [Vec<(u32, u32)>; 6] {
+        const CHUNK: usize = 64;
+        let CountRange {
+            first_number,
+            mine,
+            others,
+        } = self;
+        for other in others {
+            for (count, more) in mine.iter_mut().zip(other) {
+                *count += std::mem::take(more);
             }
         }
+        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
+        for (c, chunk) in mine.chunks_mut(CHUNK).enumerate() {
+            // Most of a narrow search's array is zero: skip a chunk with one test.
+            if chunk.iter().fold(0, |any, &count| any | count) == 0 {
+                continue;
+            }
+            for (i, count) in chunk.iter_mut().enumerate() {
+                if *count > 0 {
+                    let number = first_number + c * CHUNK + i;
+                    let code = kind_codes
+                        .get(number)
+                        .copied()
+                        .unwrap_or(FacetValues::NO_KIND);
+                    if let Some(list) = by_kind.get_mut(usize::from(code)) {
+                        list.push((*count, number as u32));
+                    }
+                    *count = 0;
+                }
+            }
+        }
+        by_kind
     }
-    by_kind
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -138,6 +155,9 @@ pub struct FacetSegmentCollector {
     block: Vec<DocId>,
     /// Values of one document, reused.
     values: Vec<u64>,
+    /// A number past the named values was met.
+    unnamed: bool,
+    report_unnamed: Arc<AtomicBool>,
 }
 
 impl Collector for FacetCollector {
@@ -159,6 +179,8 @@ impl Collector for FacetCollector {
             idle: Arc::clone(&self.idle),
             block: Vec::with_capacity(BLOCK),
             values: Vec::new(),
+            unnamed: false,
+            report_unnamed: Arc::clone(&self.unnamed),
         })
     }
 
@@ -179,22 +201,25 @@ impl Collector for FacetCollector {
             .div_ceil(cores)
             .next_multiple_of(64)
             .max(64);
-        let mut ranges: Vec<(usize, &mut [u32], Vec<&mut [u32]>)> = first
+        let mut ranges: Vec<CountRange> = first
             .counts
             .chunks_mut(part)
             .enumerate()
-            .map(|(k, mine)| (k * part, mine, Vec::new()))
+            .map(|(k, mine)| CountRange {
+                first_number: k * part,
+                mine,
+                others: Vec::new(),
+            })
             .collect();
         for other in others.iter_mut() {
             for (range, theirs) in ranges.iter_mut().zip(other.counts.chunks_mut(part)) {
-                range.2.push(theirs);
+                range.others.push(theirs);
             }
         }
         let kind_codes = self.values.kind_codes();
-        let parts = self.executor.map(
-            |(offset, mine, others)| Ok(drain_range(mine, others, offset, kind_codes)),
-            ranges.into_iter(),
-        )?;
+        let parts = self
+            .executor
+            .map(|range| Ok(range.drain(kind_codes)), ranges.into_iter())?;
         let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
         for part in parts {
             for (all, some) in by_kind.iter_mut().zip(part) {
@@ -219,8 +244,9 @@ impl FacetSegmentCollector {
             read_values(&self.numbers, doc, &mut self.values);
             for &number in &self.values {
                 // Numbers past the names were ruled out before the search.
-                if let Some(count) = counts.get_mut(number as usize) {
-                    *count += 1;
+                match counts.get_mut(number as usize) {
+                    Some(count) => *count += 1,
+                    None => self.unnamed = true,
                 }
             }
         }
@@ -254,6 +280,9 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(mut self) {
         self.count_block();
+        if self.unnamed {
+            self.report_unnamed.store(true, Ordering::Relaxed);
+        }
         lock(&self.idle).push(self.counts);
     }
 }

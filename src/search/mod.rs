@@ -17,7 +17,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use crate::analysis::Analyzer;
 use crate::dates;
 use crate::entities::extract::EntityExtractor;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::store::damaged;
 use crate::index::IndexStore;
 use crate::model::EntityKind;
@@ -150,8 +150,17 @@ pub fn search(
             let in_use = facets::numbers_in_use(searcher).map_err(|e| damaged(&store.dir, e))?;
             let collector = FacetCollector::new(interval, store.facet_values(in_use)?)
                 .on(searcher.index().search_executor());
-            let (top_docs, total, facets) =
-                searcher.search(&*compiled.query, &(top, Count, collector))?;
+            let collectors = (top, Count, collector);
+            let (top_docs, total, facets) = searcher.search(&*compiled.query, &collectors)?;
+            if collectors.2.met_unnamed_values() {
+                return Err(Error::IndexDamaged {
+                    path: store.dir.clone(),
+                    detail: format!(
+                        "articles hold facet values that {} does not name",
+                        crate::index::facet_values::FACET_VALUES_FILE
+                    ),
+                });
+            }
             (top_docs, total, Some(facets))
         }
         None => {

@@ -57,3 +57,42 @@ fn truncated_or_missing_segment_files_say_rebuild_with_full() {
     std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
     assert_damaged(&index, &folder);
 }
+
+#[test]
+fn lost_facet_values_say_rebuild_with_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    write_articles(&folder, 20);
+    let index = dir.path().join("idx");
+    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
+        .status
+        .success());
+    let values = index.join("facet-values.tsv");
+    assert!(values.exists());
+    std::fs::remove_file(&values).unwrap();
+    // Searching without facets needs no names.
+    assert_eq!(
+        dossier(&index, &["search", "harbour"]).status.code(),
+        Some(0)
+    );
+    let output = dossier(&index, &["search", "harbour", "--facets"]);
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    let message = crate::stderr(&output);
+    assert!(message.contains("damaged"), "{message}");
+    assert!(message.contains("facet-values.tsv"), "{message}");
+    assert!(message.contains("--full"), "{message}");
+    let rebuilt = dossier(&index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
+    assert_eq!(
+        rebuilt.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rebuilt)
+    );
+    let output = dossier(&index, &["search", "harbour", "--facets", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(json["facets"]["published"]
+        .as_array()
+        .is_some_and(|b| !b.is_empty()));
+}

@@ -15,6 +15,11 @@
 //! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `index` →
 //! `query` → `search` → `output` → `cli`.
 
+/// mimalloc: indexing and searching allocate many small, short-lived buffers across
+/// threads, which it serves faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod analysis;
 pub mod clean;
 pub mod cli;

@@ -138,9 +138,18 @@ impl CountRange<'_> {
                 }
             }
         }
+        // A value's count is all here (ranges split the numbers, not the articles), so
+        // the best values overall are among each range's best: pass only those on.
+        for list in by_kind.iter_mut().take(ENTITY_AND_SOURCE_KINDS) {
+            keep_contenders(list, TOP_VALUES);
+        }
         by_kind
     }
 }
+
+/// Kind codes below this are people, places, organisations and sources, listed by count;
+/// the others are days, all bucketed.
+const ENTITY_AND_SOURCE_KINDS: usize = 4;
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -313,11 +322,7 @@ fn facets(by_kind: [Vec<(u32, u32)>; 6], values: &FacetValues, interval: Interva
 /// touches thousands of values, so this finds the count the `n`th value has by counts
 /// alone and names only the values that reach it.
 fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Count> {
-    if list.len() > n && n > 0 {
-        let (_, &mut (threshold, _), _) =
-            list.select_nth_unstable_by_key(n - 1, |&(count, _)| std::cmp::Reverse(count));
-        list.retain(|&(count, _)| count >= threshold);
-    }
+    keep_contenders(&mut list, n);
     let name = |number: u32| values.get(u64::from(number)).map_or("", |(_, name)| name);
     let mut named: Vec<(u32, &str)> = list.into_iter().map(|(c, v)| (c, name(v))).collect();
     let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
@@ -333,6 +338,16 @@ fn top_of(mut list: Vec<(u32, u32)>, n: usize, values: &FacetValues) -> Vec<Coun
             count: u64::from(count),
         })
         .collect()
+}
+
+/// Keeps the values of `list` (count, number) that may be among its `n` best: those
+/// counted at least as often as the `n`th most counted (ties are decided by name later).
+fn keep_contenders(list: &mut Vec<(u32, u32)>, n: usize) {
+    if list.len() > n && n > 0 {
+        let (_, &mut (threshold, _), _) =
+            list.select_nth_unstable_by_key(n - 1, |&(count, _)| std::cmp::Reverse(count));
+        list.retain(|&(count, _)| count >= threshold);
+    }
 }
 
 /// Day counts (YYYYMMDD, articles) summed into calendar buckets, oldest first.

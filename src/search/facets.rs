@@ -118,24 +118,31 @@ impl CountRange<'_> {
                 *count += std::mem::take(more);
             }
         }
-        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
+        // First the counted entries, without a branch per entry: write each, keep it if
+        // it counted (a broad search counts half the values, so a branch would guess
+        // wrong half the time).
+        let mut counted: Vec<(u32, u32)> = Vec::new();
         for (c, chunk) in mine.chunks_mut(CHUNK).enumerate() {
             // Most of a narrow search's array is zero: skip a chunk with one test.
             if chunk.iter().fold(0, |any, &count| any | count) == 0 {
                 continue;
             }
+            let mut kept = counted.len();
+            counted.resize(kept + chunk.len(), (0, 0));
             for (i, count) in chunk.iter_mut().enumerate() {
-                if *count > 0 {
-                    let number = first_number + c * CHUNK + i;
-                    let code = kind_codes
-                        .get(number)
-                        .copied()
-                        .unwrap_or(FacetValues::NO_KIND);
-                    if let Some(list) = by_kind.get_mut(usize::from(code)) {
-                        list.push((*count, number as u32));
-                    }
-                    *count = 0;
-                }
+                counted[kept] = (std::mem::take(count), (first_number + c * CHUNK + i) as u32);
+                kept += usize::from(counted[kept].0 > 0);
+            }
+            counted.truncate(kept);
+        }
+        let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
+        for entry in counted {
+            let code = kind_codes
+                .get(entry.1 as usize)
+                .copied()
+                .unwrap_or(FacetValues::NO_KIND);
+            if let Some(list) = by_kind.get_mut(usize::from(code)) {
+                list.push(entry);
             }
         }
         // A value's count is all here (ranges split the numbers, not the articles), so

@@ -99,10 +99,50 @@ pub fn window_summary(
     limit: usize,
     scratch: &mut Scratch,
 ) -> Option<(usize, u32)> {
+    if let ([first, second], [link]) = (occurrences, links) {
+        return pair_summary(first, second, *link, limit);
+    }
     let mut tightest = u32::MAX;
     let count = visit_windows(occurrences, links, limit, scratch, |_, gap| {
         tightest = tightest.min(gap);
     });
+    (count > 0).then_some((count, tightest))
+}
+
+/// [`window_summary`] of a two-operand chain, the common case: every linked pair is a
+/// window, so one sweep over both lists finds them, in the same order as
+/// [`visit_windows`] would (by the first operand's occurrence, then the second's).
+fn pair_summary(
+    first: &[Extent],
+    second: &[Extent],
+    link: NearLink,
+    limit: usize,
+) -> Option<(usize, u32)> {
+    if limit == 0 {
+        return None;
+    }
+    let reach = link.distance.saturating_add(1);
+    let span = longest(second);
+    let (mut begin, mut count, mut tightest) = (0, 0, u32::MAX);
+    for &from in first {
+        let lowest_first = from.first.saturating_sub(reach.saturating_add(span));
+        while begin < second.len() && second[begin].first < lowest_first {
+            begin += 1;
+        }
+        let highest_first = from.last.saturating_add(reach);
+        for &to in second[begin..]
+            .iter()
+            .take_while(|e| e.first <= highest_first)
+        {
+            if let Some(between) = link_holds(link, from, to) {
+                count += 1;
+                tightest = tightest.min(between);
+                if count == limit {
+                    return Some((count, tightest));
+                }
+            }
+        }
+    }
     (count > 0).then_some((count, tightest))
 }
 
@@ -266,6 +306,48 @@ impl<F: FnMut(&[usize], u32)> Walk<'_, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_two_operand_sweep_agrees_with_the_general_walk() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |below: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % u64::from(below)) as u32
+        };
+        for _ in 0..2_000 {
+            let mut lists: Vec<Vec<Extent>> = (0..2)
+                .map(|_| {
+                    (0..next(12))
+                        .map(|_| {
+                            let first = next(40);
+                            Extent {
+                                first,
+                                last: first + next(3),
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            lists.iter_mut().for_each(normalise);
+            let link = NearLink {
+                distance: next(6),
+                ordered: next(2) == 1,
+            };
+            let limit = 1 + next(8) as usize;
+            let mut tightest = u32::MAX;
+            let count = visit_windows(&lists, &[link], limit, &mut Scratch::default(), |_, gap| {
+                tightest = tightest.min(gap);
+            });
+            let general = (count > 0).then_some((count, tightest));
+            assert_eq!(
+                pair_summary(&lists[0], &lists[1], link, limit),
+                general,
+                "{lists:?} {link:?}"
+            );
+        }
+    }
 
     fn near(distance: u32) -> NearLink {
         NearLink {

@@ -6,7 +6,6 @@ use dossier::index::document::{build_document, AnalysedArticle, EntityJson};
 use dossier::index::facet_values::FacetNumbering;
 use dossier::index::store::IndexStore;
 use dossier::model::EntityKind;
-use dossier::search::facets::numbers_in_use;
 use dossier::search::FacetCollector;
 use tantivy::query::AllQuery;
 
@@ -80,12 +79,7 @@ fn top_people_are_exact_across_segments() {
     let facets = searcher
         .search(
             &AllQuery,
-            &FacetCollector::new(
-                Interval::Month,
-                store
-                    .facet_values(numbers_in_use(&searcher).unwrap())
-                    .unwrap(),
-            ),
+            &FacetCollector::new(Interval::Month, store.facet_values_for(&searcher).unwrap()),
         )
         .unwrap();
     assert_eq!(facets.person[0].value, "Hidden Hand");

@@ -23,6 +23,22 @@ use crate::model::EntityKind;
 /// The file's name inside the index folder.
 pub const FACET_VALUES_FILE: &str = "facet-values.tsv";
 
+/// The fast field holding each article's numbers.
+pub const NUMBERS_FIELD: &str = "facet_values";
+
+/// The highest number any article of the searcher holds, plus one: how many values the
+/// names must cover.
+pub fn numbers_in_use(searcher: &tantivy::Searcher) -> tantivy::Result<usize> {
+    let mut most = 0;
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64(NUMBERS_FIELD)?;
+        if column.values.num_vals() > 0 {
+            most = most.max(column.max_value() as usize + 1);
+        }
+    }
+    Ok(most)
+}
+
 /// What a facet value is. Days are written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetKind {

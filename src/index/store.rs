@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
-use super::facet_values::{FacetValues, FACET_VALUES_FILE};
+use super::facet_values::{numbers_in_use, FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
@@ -31,8 +31,9 @@ pub struct IndexStore {
     pub index: Index,
     pub fields: Fields,
     pub dir: PathBuf,
-    /// The facet values as last read (see [`IndexStore::facet_values`]).
-    facet_values: Arc<Mutex<Arc<FacetValues>>>,
+    /// The facet values as last read, and the searcher generation they were checked
+    /// against (see [`IndexStore::facet_values_for`]).
+    facet_values: Arc<Mutex<(Option<u64>, Arc<FacetValues>)>>,
 }
 
 impl IndexStore {
@@ -97,15 +98,21 @@ impl IndexStore {
 }
 
 impl IndexStore {
-    /// The index's numbered facet values: read from disk the first time, and again when
-    /// a searcher holds numbers the last read lacks (`numbers` is how many it may hold).
-    /// Read after the searcher opened, the file names every number it can see.
-    pub fn facet_values(&self, numbers: usize) -> Result<Arc<FacetValues>> {
+    /// The index's numbered facet values, naming every number `searcher`'s articles
+    /// hold: read from disk the first time, and again when a searcher of a newer commit
+    /// may hold numbers the last read lacked. Read after the searcher opened, the file
+    /// names every number it can see.
+    pub fn facet_values_for(&self, searcher: &tantivy::Searcher) -> Result<Arc<FacetValues>> {
+        let generation = searcher.generation().generation_id();
         let mut kept = self.facet_values.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.is_empty() || kept.len() < numbers {
-            *kept = Arc::new(FacetValues::load(&self.dir)?);
+        if kept.0 != Some(generation) {
+            let in_use = numbers_in_use(searcher).map_err(|e| damaged(&self.dir, e))?;
+            if kept.1.is_empty() || kept.1.len() < in_use {
+                kept.1 = Arc::new(FacetValues::load(&self.dir)?);
+            }
+            kept.0 = Some(generation);
         }
-        Ok(Arc::clone(&kept))
+        Ok(Arc::clone(&kept.1))
     }
 }
 

@@ -20,7 +20,7 @@ use crate::search::stats::Count;
 pub const TOP_VALUES: usize = 20;
 
 /// The fast field holding each article's facet value numbers.
-const NUMBERS_FIELD: &str = "facet_values";
+const NUMBERS_FIELD: &str = crate::index::facet_values::NUMBERS_FIELD;
 
 /// Documents gathered before their facet values are read, a block at a time.
 const BLOCK: usize = 256;
@@ -34,19 +34,6 @@ pub struct Facets {
     pub source: Vec<Count>,
     pub published: Vec<Count>,
     pub mentioned: Vec<Count>,
-}
-
-/// The highest facet value number any article of the searcher holds, plus one: how many
-/// numbered values the names must cover.
-pub fn numbers_in_use(searcher: &tantivy::Searcher) -> tantivy::Result<usize> {
-    let mut most = 0;
-    for segment in searcher.segment_readers() {
-        let column = segment.fast_fields().u64(NUMBERS_FIELD)?;
-        if column.values.num_vals() > 0 {
-            most = most.max(column.max_value() as usize + 1);
-        }
-    }
-    Ok(most)
 }
 
 /// Collects [`Facets`] with dates bucketed by `interval`.
@@ -64,7 +51,8 @@ pub struct FacetCollector {
 }
 
 impl FacetCollector {
-    /// `values` must name every number the searched articles hold ([`numbers_in_use`]).
+    /// `values` must name every number the searched articles hold
+    /// ([`IndexStore::facet_values_for`](crate::index::IndexStore::facet_values_for)).
     pub fn new(interval: Interval, values: Arc<FacetValues>) -> FacetCollector {
         FacetCollector {
             interval,
@@ -94,6 +82,8 @@ impl FacetCollector {
 #[derive(Default)]
 struct ValueCounts {
     counts: Vec<u32>,
+    /// Articles counted into `counts`.
+    articles: usize,
 }
 
 /// One range of value numbers in every count array of a search.
@@ -188,6 +178,7 @@ impl Collector for FacetCollector {
         let fast = segment.fast_fields();
         let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
             counts: self.values.counts_array(),
+            articles: 0,
         });
         Ok(FacetSegmentCollector {
             numbers: fast.u64(NUMBERS_FIELD)?,
@@ -206,6 +197,13 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<Facets> {
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
+        if arrays.iter().all(|a| a.articles == 0) {
+            // Nothing was counted: the arrays are still all zero.
+            for array in arrays {
+                self.values.give_back(array.counts);
+            }
+            return Ok(facets(Default::default(), &self.values, self.interval));
+        }
         let Some((first, others)) = arrays.split_first_mut() else {
             return Ok(Facets::default());
         };
@@ -255,6 +253,7 @@ impl FacetSegmentCollector {
         if self.block.is_empty() {
             return;
         }
+        self.counts.articles += self.block.len();
         let counts = self.counts.counts.as_mut_slice();
         for &doc in &self.block {
             read_values(&self.numbers, doc, &mut self.values);

@@ -18,7 +18,6 @@ use crate::analysis::Analyzer;
 use crate::dates;
 use crate::entities::extract::EntityExtractor;
 use crate::error::{Error, Result};
-use crate::index::store::damaged;
 use crate::index::IndexStore;
 use crate::model::EntityKind;
 use crate::query::compile::{Compiler, EntityResolver};
@@ -147,8 +146,7 @@ pub fn search(
         });
     let (top_docs, total, facets) = match request.facets {
         Some(interval) => {
-            let in_use = facets::numbers_in_use(searcher).map_err(|e| damaged(&store.dir, e))?;
-            let collector = FacetCollector::new(interval, store.facet_values(in_use)?)
+            let collector = FacetCollector::new(interval, store.facet_values_for(searcher)?)
                 .on(searcher.index().search_executor());
             let collectors = (top, Count, collector);
             let (top_docs, total, facets) = searcher.search(&*compiled.query, &collectors)?;

@@ -8,9 +8,8 @@ use tantivy::Searcher;
 
 use crate::dates;
 use crate::error::Result;
-use crate::index::store::damaged;
 use crate::index::IndexStore;
-use crate::search::facets::{self, FacetCollector};
+use crate::search::facets::FacetCollector;
 
 /// How many top entities per kind the summary lists.
 const TOP_ENTITIES: usize = 10;
@@ -73,8 +72,7 @@ pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
         }
     }
     // The top entities are the facets of a search for everything.
-    let in_use = facets::numbers_in_use(searcher).map_err(|e| damaged(&store.dir, e))?;
-    let everything = FacetCollector::new(dates::Interval::Year, store.facet_values(in_use)?);
+    let everything = FacetCollector::new(dates::Interval::Year, store.facet_values_for(searcher)?);
     let facets = searcher.search(&AllQuery, &everything)?;
     let top = |mut list: Vec<Count>| {
         list.truncate(TOP_ENTITIES);

@@ -114,6 +114,14 @@ impl IndexStore {
         }
         Ok(Arc::clone(&kept.1))
     }
+
+    /// The error for articles holding facet value numbers the file does not name.
+    pub fn unnamed_facet_values(&self) -> Error {
+        Error::IndexDamaged {
+            path: self.dir.clone(),
+            detail: format!("articles hold facet values that {FACET_VALUES_FILE} does not name"),
+        }
+    }
 }
 
 /// The user entity file an index keeps, so that re-indexing applies it again.

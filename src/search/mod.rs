@@ -17,7 +17,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use crate::analysis::Analyzer;
 use crate::dates;
 use crate::entities::extract::EntityExtractor;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::IndexStore;
 use crate::model::EntityKind;
 use crate::query::compile::{Compiler, EntityResolver};
@@ -151,13 +151,7 @@ pub fn search(
             let collectors = (top, Count, collector);
             let (top_docs, total, facets) = searcher.search(&*compiled.query, &collectors)?;
             if collectors.2.met_unnamed_values() {
-                return Err(Error::IndexDamaged {
-                    path: store.dir.clone(),
-                    detail: format!(
-                        "articles hold facet values that {} does not name",
-                        crate::index::facet_values::FACET_VALUES_FILE
-                    ),
-                });
+                return Err(store.unnamed_facet_values());
             }
             (top_docs, total, Some(facets))
         }

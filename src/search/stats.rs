@@ -74,6 +74,9 @@ pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
     // The top entities are the facets of a search for everything.
     let everything = FacetCollector::new(dates::Interval::Year, store.facet_values_for(searcher)?);
     let facets = searcher.search(&AllQuery, &everything)?;
+    if everything.met_unnamed_values() {
+        return Err(store.unnamed_facet_values());
+    }
     let top = |mut list: Vec<Count>| {
         list.truncate(TOP_ENTITIES);
         list

@@ -233,6 +233,19 @@ impl Analyzer {
         scratch: &mut String,
         use_term: impl FnOnce(&Arc<str>) -> R,
     ) -> R {
+        STEM_CACHE.with_borrow_mut(|caches| {
+            self.term_in(&mut caches[self.entry], word, scratch, use_term)
+        })
+    }
+
+    /// [`Analyzer::with_term`] with this language's cache already in hand.
+    fn term_in<R>(
+        &self,
+        cache: &mut FxHashMap<Box<str>, Arc<str>>,
+        word: &str,
+        scratch: &mut String,
+        use_term: impl FnOnce(&Arc<str>) -> R,
+    ) -> R {
         scratch.clear();
         if word.is_ascii() {
             scratch.push_str(word);
@@ -246,45 +259,46 @@ impl Analyzer {
                 }
             }
         }
-        STEM_CACHE.with_borrow_mut(|caches| {
-            let cache = &mut caches[self.entry];
-            if let Some(known) = cache.get(scratch.as_str()) {
-                return use_term(known);
-            }
-            let stemmed = match self.stemmer {
-                Some(stemmer) => stemmer.stem(scratch),
-                None => Cow::Borrowed(scratch.as_str()),
-            };
-            let term: Arc<str> = if stemmed.is_ascii() {
-                stemmed.as_ref().into()
-            } else {
-                stemmed
-                    .nfd()
-                    .filter(|c| !is_combining_mark(*c))
-                    .collect::<String>()
-                    .into()
-            };
-            if cache.len() >= STEM_CACHE_WORDS {
-                cache.clear();
-            }
-            let result = use_term(&term);
-            cache.insert(scratch.as_str().into(), term);
-            result
-        })
+        if let Some(known) = cache.get(scratch.as_str()) {
+            return use_term(known);
+        }
+        let stemmed = match self.stemmer {
+            Some(stemmer) => stemmer.stem(scratch),
+            None => Cow::Borrowed(scratch.as_str()),
+        };
+        let term: Arc<str> = if stemmed.is_ascii() {
+            stemmed.as_ref().into()
+        } else {
+            stemmed
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .collect::<String>()
+                .into()
+        };
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        let result = use_term(&term);
+        cache.insert(scratch.as_str().into(), term);
+        result
     }
 
-    /// All tokens of `text`, collected.
+    /// All tokens of `text`, collected (the thread's cache of terms is taken once for
+    /// the whole text, not once a word).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut scratch = String::with_capacity(32);
-        WordSpans::new(text)
-            .enumerate()
-            .map(|(position, (start, end))| Token {
-                term: self.with_term(&text[start..end], &mut scratch, Arc::clone),
-                start,
-                end,
-                position: position as u32,
-            })
-            .collect()
+        STEM_CACHE.with_borrow_mut(|caches| {
+            let cache = &mut caches[self.entry];
+            WordSpans::new(text)
+                .enumerate()
+                .map(|(position, (start, end))| Token {
+                    term: self.term_in(cache, &text[start..end], &mut scratch, Arc::clone),
+                    start,
+                    end,
+                    position: position as u32,
+                })
+                .collect()
+        })
     }
 
     /// The terms of `text` in order (a query word may yield several: "U.S." -> u, s).

@@ -4,6 +4,8 @@
 //! `median_ms X` (the form `peer_fts5.py bench` prints).
 //!
 //!   cargo run --release --example query_median -- INDEX QUERIES_FILE [ROUNDS]
+//!
+//! With `NOFACETS` set in the environment the facets are left out, to see what they cost.
 
 use std::time::Instant;
 

@@ -54,34 +54,6 @@ pub fn day_of_epoch_seconds(seconds: i64) -> Option<Date> {
     Some(jiff::tz::Offset::UTC.to_datetime(timestamp).date())
 }
 
-/// The start of the calendar bucket holding `day`.
-pub fn bucket_start(day: Date, interval: Interval) -> Date {
-    match interval {
-        Interval::Day => day,
-        Interval::Month => day.first_of_month(),
-        Interval::Year => day.first_of_year(),
-    }
-}
-
-/// The start of the bucket after the one starting at `start`.
-pub fn next_bucket_start(start: Date, interval: Interval) -> Option<Date> {
-    let step = match interval {
-        Interval::Day => jiff::Span::new().days(1),
-        Interval::Month => jiff::Span::new().months(1),
-        Interval::Year => jiff::Span::new().years(1),
-    };
-    start.checked_add(step).ok()
-}
-
-/// How a bucket is written: `2022`, `2022-02` or `2022-02-21`.
-pub fn bucket_label(start: Date, interval: Interval) -> String {
-    match interval {
-        Interval::Day => start.to_string(),
-        Interval::Month => format!("{:04}-{:02}", start.year(), start.month()),
-        Interval::Year => format!("{:04}", start.year()),
-    }
-}
-
 /// Calendar bucket sizes for date facets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Interval {
@@ -137,32 +109,6 @@ mod tests {
         assert_eq!(
             parse_published("1645401600000"),
             Some(Date::constant(2022, 2, 21))
-        );
-    }
-
-    #[test]
-    fn buckets_at_month_and_year_edges() {
-        let last_of_january = Date::constant(2022, 1, 31);
-        let first_of_february = Date::constant(2022, 2, 1);
-        assert_ne!(
-            bucket_start(last_of_january, Interval::Month),
-            bucket_start(first_of_february, Interval::Month)
-        );
-        assert_eq!(
-            bucket_label(
-                bucket_start(first_of_february, Interval::Month),
-                Interval::Month
-            ),
-            "2022-02"
-        );
-        let new_year_eve = Date::constant(2021, 12, 31);
-        assert_eq!(
-            bucket_label(bucket_start(new_year_eve, Interval::Year), Interval::Year),
-            "2021"
-        );
-        assert_eq!(
-            bucket_label(bucket_start(new_year_eve, Interval::Day), Interval::Day),
-            "2021-12-31"
         );
     }
 

@@ -268,6 +268,18 @@ impl FacetNumbering {
         })
     }
 
+    /// Numbering from zero, the old file removed: only for a rebuild, which deletes
+    /// every article holding an old number.
+    pub fn start_over(dir: &Path) -> Result<FacetNumbering> {
+        let path = dir.join(FACET_VALUES_FILE);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+        FacetNumbering::open(dir)
+    }
+
     /// The numbers of `values`, numbering the new ones.
     pub fn numbers<'v>(&self, values: impl IntoIterator<Item = (FacetKind, &'v str)>) -> Vec<u64> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());

@@ -126,7 +126,11 @@ pub fn run_index(
     let walked = walk(&request.roots);
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
-    let numbering = FacetNumbering::open(dir)?;
+    let numbering = match FacetNumbering::open(dir) {
+        // A rebuild numbers every value anew: a damaged file is no obstacle to it.
+        Err(Error::IndexDamaged { .. }) if request.full => FacetNumbering::start_over(dir)?,
+        other => other?,
+    };
     let (mut extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
     if std::env::var_os("DOSSIER_BENCH_NO_ENTITIES").is_some() {
         extractor = Arc::new(extractor.inactive());

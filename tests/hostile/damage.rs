@@ -96,3 +96,31 @@ fn lost_facet_values_say_rebuild_with_full() {
         .as_array()
         .is_some_and(|b| !b.is_empty()));
 }
+
+#[test]
+fn a_garbled_facet_values_file_is_mended_by_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    write_articles(&folder, 10);
+    let index = dir.path().join("idx");
+    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
+        .status
+        .success());
+    std::fs::write(index.join("facet-values.tsv"), b"no tab here\n").unwrap();
+    write_articles(&folder, 12);
+    let output = dossier(&index, &["index", folder.to_str().unwrap(), "-q"]);
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    let message = crate::stderr(&output);
+    assert!(message.contains("facet-values.tsv line 1"), "{message}");
+    assert!(message.contains("--full"), "{message}");
+    let rebuilt = dossier(&index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
+    assert_eq!(
+        rebuilt.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rebuilt)
+    );
+    let output = dossier(&index, &["search", "harbour", "--facets"]);
+    assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{dossier, indexed_ids, write_articles};
+use crate::{dossier, dossier_json, indexed_ids, write_articles};
 
 fn spawn_index(index: &Path, folder: &Path, full: bool) -> Child {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -48,6 +48,19 @@ fn consistent(index: &Path, files: usize) -> u64 {
     assert_eq!(unique.len(), ids.len(), "an article is indexed twice");
     assert_eq!(total as usize, ids.len());
     assert!(ids.len() <= files);
+    if total == 0 {
+        return 0;
+    }
+    // Every article's facet values are named (their lines were on disk before the
+    // commit that holds them): each counts once in the publication facet.
+    let (code, result, errors) = dossier_json(index, &["search", "harbour", "--facets"]);
+    assert_eq!(code, Some(0), "{errors}");
+    let published: u64 = result["facets"]["published"]
+        .as_array()
+        .map_or(0, |buckets| {
+            buckets.iter().filter_map(|b| b["count"].as_u64()).sum()
+        });
+    assert_eq!(published, total, "{}", result["facets"]);
     total
 }
 

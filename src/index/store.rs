@@ -70,7 +70,7 @@ impl IndexStore {
     fn wrap(mut index: Index, dir: &Path) -> Result<IndexStore> {
         // Searches run over the segments on every core; without a thread pool (a
         // machine that refuses threads) they run on the calling thread.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = cores();
         if cores > 1 {
             let _ = index.set_multithread_executor(cores);
         }
@@ -161,6 +161,12 @@ impl IndexStore {
         let path = self.dir.join(USER_ENTITIES_FILE);
         std::fs::write(&path, text).map_err(|e| Error::io(path, e))
     }
+}
+
+/// The cores this process may use (1 when the system does not say): searches share
+/// their work out to this many threads.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Classifies a Tantivy error met while opening: damage the user must repair.

@@ -208,7 +208,7 @@ impl Collector for FacetCollector {
             return Ok(Facets::default());
         };
         // Each core reads out one range of numbers, over every array.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = crate::index::store::cores();
         let part = first
             .counts
             .len()

@@ -212,7 +212,7 @@ fn map_on_cores<A: Send, R: Send>(
     items: Vec<A>,
     work: impl Fn(A) -> R + Sync,
 ) -> Result<Vec<R>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::index::store::cores();
     let count = items.len();
     let tasks = cores.min(count).max(1);
     let mut hands: Vec<Vec<(usize, A)>> = (0..tasks).map(|_| Vec::new()).collect();

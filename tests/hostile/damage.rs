@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{dossier, no_panic, write_articles};
+use crate::{dossier, indexed_articles, no_panic, write_articles};
 
 fn segment_files(index: &Path, extension: &str) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(index)
@@ -35,13 +35,7 @@ fn assert_damaged(index: &Path, folder: &Path) {
 
 #[test]
 fn truncated_or_missing_segment_files_say_rebuild_with_full() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("in");
-    write_articles(&folder, 50);
-    let index = dir.path().join("idx");
-    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
-        .status
-        .success());
+    let (_dir, folder, index) = indexed_articles(50);
 
     for extension in ["idx", "store", "fast", "pos"] {
         for file in segment_files(&index, extension) {
@@ -60,13 +54,7 @@ fn truncated_or_missing_segment_files_say_rebuild_with_full() {
 
 #[test]
 fn lost_facet_values_say_rebuild_with_full() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("in");
-    write_articles(&folder, 20);
-    let index = dir.path().join("idx");
-    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
-        .status
-        .success());
+    let (_dir, folder, index) = indexed_articles(20);
     let values = index.join("facet-values.tsv");
     assert!(values.exists());
     std::fs::remove_file(&values).unwrap();
@@ -99,13 +87,7 @@ fn lost_facet_values_say_rebuild_with_full() {
 
 #[test]
 fn a_garbled_facet_values_file_is_mended_by_full() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("in");
-    write_articles(&folder, 10);
-    let index = dir.path().join("idx");
-    assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
-        .status
-        .success());
+    let (_dir, folder, index) = indexed_articles(10);
     std::fs::write(index.join("facet-values.tsv"), b"no tab here\n").unwrap();
     write_articles(&folder, 12);
     let output = dossier(&index, &["index", folder.to_str().unwrap(), "-q"]);

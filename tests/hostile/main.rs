@@ -48,6 +48,18 @@ pub fn no_panic(output: &Output) {
     assert!(!text.contains("panicked"), "{text}");
 }
 
+/// A temporary folder `in` of `count` articles (see [`write_articles`]) indexed into
+/// `idx` beside it: the directory (kept alive), the folder and the index.
+pub fn indexed_articles(count: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    write_articles(&folder, count);
+    let index = dir.path().join("idx");
+    let output = dossier(&index, &["index", folder.to_str().unwrap(), "-q"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (dir, folder, index)
+}
+
 /// Writes `count` small invented articles into `folder` (one file each).
 pub fn write_articles(folder: &Path, count: usize) -> Vec<PathBuf> {
     std::fs::create_dir_all(folder).unwrap();

@@ -7,7 +7,7 @@ use dossier::index::IndexStore;
 use dossier::search::{search, SearchRequest};
 use proptest::prelude::*;
 
-use crate::{dossier, no_panic, write_articles};
+use crate::{dossier, indexed_articles, no_panic};
 
 /// Pieces queries are made of, valid and not.
 const PIECES: &[&str] = &[
@@ -64,13 +64,7 @@ fn query_strategy() -> impl Strategy<Value = String> {
 fn index() -> &'static (tempfile::TempDir, IndexStore) {
     static INDEX: OnceLock<(tempfile::TempDir, IndexStore)> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("in");
-        write_articles(&folder, 20);
-        let index = dir.path().join("idx");
-        assert!(dossier(&index, &["index", folder.to_str().unwrap(), "-q"])
-            .status
-            .success());
+        let (dir, _folder, index) = indexed_articles(20);
         let store = IndexStore::open(&index).unwrap();
         (dir, store)
     })

@@ -7,14 +7,18 @@
 //! folded (diacritics removed). Stemming comes before folding because Snowball rules are
 //! written for accented spellings ("é" in French suffixes).
 
+mod stem_cache;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+use stem_cache::StemCache;
 
 /// The analyzer's identity, recorded in every index: change it whenever the terms it
 /// produces for some text could change.
@@ -151,20 +155,18 @@ pub fn known_languages() -> impl Iterator<Item = &'static str> {
 /// One analysed token: its term, its byte range in the text and its word position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    /// Shared with the cache of terms: tokens of a long text cost no allocation each.
-    pub term: Arc<str>,
+    /// Kept inline (or shared with the cache of terms, for long terms): tokens of a long
+    /// text cost no allocation each.
+    pub term: SmolStr,
     pub start: usize,
     pub end: usize,
     pub position: u32,
 }
 
-/// Words whose terms each thread remembers per language: news vocabulary is Zipfian,
-/// so a small cache answers most words without running the stemmer.
-const STEM_CACHE_WORDS: usize = 200_000;
-
 thread_local! {
-    static STEM_CACHE: std::cell::RefCell<Vec<FxHashMap<Box<str>, Arc<str>>>> =
-        std::cell::RefCell::new(LANGUAGES.iter().map(|_| FxHashMap::default()).collect());
+    /// Each thread's caches of terms, one per language, made on the language's first word.
+    static STEM_CACHE: std::cell::RefCell<Vec<Option<StemCache>>> =
+        std::cell::RefCell::new(LANGUAGES.iter().map(|_| None).collect());
 }
 
 /// The analyzer for one language.
@@ -231,20 +233,21 @@ impl Analyzer {
         &self,
         word: &str,
         scratch: &mut String,
-        use_term: impl FnOnce(&Arc<str>) -> R,
+        use_term: impl FnOnce(&str) -> R,
     ) -> R {
         STEM_CACHE.with_borrow_mut(|caches| {
-            self.term_in(&mut caches[self.entry], word, scratch, use_term)
+            let cache = caches[self.entry].get_or_insert_with(StemCache::default);
+            self.term_in(cache, word, scratch, use_term)
         })
     }
 
     /// [`Analyzer::with_term`] with this language's cache already in hand.
     fn term_in<R>(
         &self,
-        cache: &mut FxHashMap<Box<str>, Arc<str>>,
+        cache: &mut StemCache,
         word: &str,
         scratch: &mut String,
-        use_term: impl FnOnce(&Arc<str>) -> R,
+        use_term: impl FnOnce(&str) -> R,
     ) -> R {
         scratch.clear();
         if word.is_ascii() {
@@ -259,28 +262,20 @@ impl Analyzer {
                 }
             }
         }
-        if let Some(known) = cache.get(scratch.as_str()) {
+        if let Some(known) = cache.get(scratch) {
             return use_term(known);
         }
         let stemmed = match self.stemmer {
             Some(stemmer) => stemmer.stem(scratch),
             None => Cow::Borrowed(scratch.as_str()),
         };
-        let term: Arc<str> = if stemmed.is_ascii() {
-            stemmed.as_ref().into()
-        } else {
+        let term: Cow<str> = if stemmed.is_ascii() {
             stemmed
-                .nfd()
-                .filter(|c| !is_combining_mark(*c))
-                .collect::<String>()
-                .into()
+        } else {
+            Cow::Owned(stemmed.nfd().filter(|c| !is_combining_mark(*c)).collect())
         };
-        if cache.len() >= STEM_CACHE_WORDS {
-            cache.clear();
-        }
-        let result = use_term(&term);
-        cache.insert(scratch.as_str().into(), term);
-        result
+        cache.insert(scratch, &term);
+        use_term(&term)
     }
 
     /// All tokens of `text`, collected (the thread's cache of terms is taken once for
@@ -288,11 +283,11 @@ impl Analyzer {
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut scratch = String::with_capacity(32);
         STEM_CACHE.with_borrow_mut(|caches| {
-            let cache = &mut caches[self.entry];
+            let cache = caches[self.entry].get_or_insert_with(StemCache::default);
             WordSpans::new(text)
                 .enumerate()
                 .map(|(position, (start, end))| Token {
-                    term: self.term_in(cache, &text[start..end], &mut scratch, Arc::clone),
+                    term: self.term_in(cache, &text[start..end], &mut scratch, |t| SmolStr::new(t)),
                     start,
                     end,
                     position: position as u32,

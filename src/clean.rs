@@ -42,6 +42,12 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Longest line, in bytes, that can be boilerplate. Page furniture (share prompts,
+/// translation notices, "Related articles") is short; a paragraph of the article that
+/// happens to mention "Google Translate" must not be dropped for it. Skipping long lines
+/// also spares the rules a scan of every paragraph.
+pub const MAX_BOILERPLATE_LINE_BYTES: usize = 400;
+
 /// The compiled boilerplate rules.
 pub struct Boilerplate {
     drop: RegexSet,
@@ -101,7 +107,7 @@ impl Boilerplate {
     /// Is this line boilerplate wherever it stands?
     pub fn is_dropped(&self, line: &str) -> bool {
         let line = line.trim();
-        !line.is_empty() && self.drop.is_match(line)
+        could_be_boilerplate(line) && self.drop.is_match(line)
     }
 
     /// Removes boilerplate lines from a body and cuts trailing junk.
@@ -114,7 +120,7 @@ impl Boilerplate {
             let trimmed = line.trim();
             let in_second_half = offset * 2 >= total_bytes;
             offset += line.len() + 1;
-            if in_second_half && !trimmed.is_empty() && self.tail.is_match(trimmed) {
+            if in_second_half && could_be_boilerplate(trimmed) && self.tail.is_match(trimmed) {
                 break;
             }
             if self.is_dropped(trimmed) {
@@ -144,7 +150,7 @@ impl Boilerplate {
             if trimmed.is_empty() || self.is_dropped(trimmed) {
                 continue;
             }
-            if self.header.is_match(trimmed) {
+            if could_be_boilerplate(trimmed) && self.header.is_match(trimmed) {
                 header.push(trimmed.to_string());
                 continue;
             }
@@ -160,6 +166,11 @@ impl Boilerplate {
             header,
         }
     }
+}
+
+/// Is a trimmed line short enough to be page furniture (and not empty)?
+fn could_be_boilerplate(line: &str) -> bool {
+    !line.is_empty() && line.len() <= MAX_BOILERPLATE_LINE_BYTES
 }
 
 fn strip_repeated_title(body: &str, title: &str) -> String {
@@ -203,6 +214,22 @@ mod tests {
         let rules = Boilerplate::shipped();
         assert!(rules.is_dropped("- Advertisement -"));
         assert!(!rules.is_dropped("Advertisers pulled out of the market on Monday."));
+    }
+
+    #[test]
+    fn a_paragraph_that_mentions_google_translate_is_kept() {
+        let rules = Boilerplate::shipped();
+        assert!(rules.is_dropped(
+            "The article has been automatically translated into English by Google Translate."
+        ));
+        let paragraph = format!(
+            "The ministry said on Monday that {} staff now check every text that Google Translate renders.",
+            "its translators and their ".repeat(12)
+        );
+        assert!(paragraph.len() > MAX_BOILERPLATE_LINE_BYTES);
+        assert!(!rules.is_dropped(&paragraph));
+        let body = format!("First paragraph.\n\n{paragraph}");
+        assert!(rules.clean_body(&body).contains("Google Translate renders"));
     }
 
     #[test]

@@ -70,6 +70,16 @@ process_ms=$(
     done
   done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]/1000}'
 )
+# grep, the tool a user has without any index: the files holding each query's first
+# word (a lower bound on any grep-based answer, which must read every file once).
+grep_ms=$(
+  grep -v '^#' "$shared/bench/queries.txt" | grep -v '^$' | while read -r query; do
+    word=$(echo "$query" | tr -cs 'A-Za-z' ' ' | awk '{print $1}')
+    start=$(date +%s%N)
+    LC_ALL=C grep -rliF -- "$word" "$corpus" > /dev/null || true
+    echo $(( ($(date +%s%N) - start) / 1000 ))
+  done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]/1000}'
+)
 
 echo "corpus: synth-$mb, $(find "$corpus" -type f | wc -l) files, $(echo "scale=1; $bytes/1000000" | bc) MB"
 printf 'index  dossier %6.2f s  %6.1f MB/s  peak RSS %d MB\n' "$dossier_s" "$(echo "$bytes/1000000/$dossier_s" | bc -l)" "$(( $(cat "$work/dossier.rss") / 1024 ))"
@@ -84,3 +94,5 @@ printf 'query  median of %s queries in process (middle of three turns): dossier 
   "$(grep -cv '^#' "$shared/bench/queries.txt")" "$dossier_ms" "$fts5_ms" "$(echo "$dossier_ms/$fts5_ms" | bc -l)"
 printf 'query  the three turns: dossier %s ms; fts5 %s ms\n' "${dossier_runs[*]}" "${fts5_runs[*]}"
 printf 'query  median whole dossier search process: %.1f ms\n' "$process_ms"
+printf 'query  median grep -rliF of the first word: %.1f ms (the whole dossier search process takes %.3fx of that)\n' \
+  "$grep_ms" "$(echo "$process_ms/$grep_ms" | bc -l)"

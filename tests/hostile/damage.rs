@@ -52,6 +52,18 @@ fn truncated_or_missing_segment_files_say_rebuild_with_full() {
     assert_damaged(&index, &folder);
 }
 
+/// Runs `dossier index --full` over `folder`, as the damage messages ask, and checks
+/// that it succeeds.
+fn rebuild_with_full(index: &std::path::Path, folder: &std::path::Path) {
+    let rebuilt = dossier(index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
+    assert_eq!(
+        rebuilt.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rebuilt)
+    );
+}
+
 #[test]
 fn lost_facet_values_say_rebuild_with_full() {
     let (_dir, folder, index) = indexed_articles(20);
@@ -70,13 +82,7 @@ fn lost_facet_values_say_rebuild_with_full() {
     assert!(message.contains("damaged"), "{message}");
     assert!(message.contains("facet-values.tsv"), "{message}");
     assert!(message.contains("--full"), "{message}");
-    let rebuilt = dossier(&index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
-    assert_eq!(
-        rebuilt.status.code(),
-        Some(0),
-        "{}",
-        crate::stderr(&rebuilt)
-    );
+    rebuild_with_full(&index, &folder);
     let output = dossier(&index, &["search", "harbour", "--facets", "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -96,13 +102,7 @@ fn a_garbled_facet_values_file_is_mended_by_full() {
     let message = crate::stderr(&output);
     assert!(message.contains("facet-values.tsv line 1"), "{message}");
     assert!(message.contains("--full"), "{message}");
-    let rebuilt = dossier(&index, &["index", "--full", folder.to_str().unwrap(), "-q"]);
-    assert_eq!(
-        rebuilt.status.code(),
-        Some(0),
-        "{}",
-        crate::stderr(&rebuilt)
-    );
+    rebuild_with_full(&index, &folder);
     let output = dossier(&index, &["search", "harbour", "--facets"]);
     assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
 }

@@ -33,13 +33,13 @@ fn article(n: usize, people: &[String]) -> AnalysedArticle {
     }
 }
 
-#[test]
-fn top_people_are_exact_across_segments() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = IndexStore::open_or_create(dir.path(), true).unwrap();
+/// An index of three segments: in each, sixty people named twice each, only there, and
+/// "Hidden Hand" named once, three times in all.
+fn three_segments(dir: &std::path::Path) -> IndexStore {
+    let store = IndexStore::open_or_create(dir, true).unwrap();
     let mut writer: tantivy::IndexWriter =
         store.index.writer_with_num_threads(1, 50_000_000).unwrap();
-    let numbering = FacetNumbering::open(dir.path()).unwrap();
+    let numbering = FacetNumbering::open(dir).unwrap();
     let mut n = 0;
     for segment in 0..3 {
         // Sixty people named twice each, only in this segment...
@@ -74,6 +74,13 @@ fn top_people_are_exact_across_segments() {
         numbering.save().unwrap();
         writer.commit().unwrap();
     }
+    store
+}
+
+#[test]
+fn top_people_are_exact_across_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = three_segments(dir.path());
     let searcher = store.reader().unwrap().searcher();
     assert_eq!(searcher.segment_readers().len(), 3);
     let facets = searcher
@@ -88,4 +95,42 @@ fn top_people_are_exact_across_segments() {
     assert!(facets.person[1..].iter().all(|c| c.count == 2));
     // Ties by name.
     assert_eq!(facets.person[1].value, "Person 0-0");
+}
+
+#[test]
+fn decoded_numbers_count_as_the_column_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = three_segments(dir.path());
+    let searcher = store.reader().unwrap().searcher();
+    let values = store.facet_values_for(&searcher).unwrap();
+    let direct = searcher
+        .search(
+            &AllQuery,
+            &FacetCollector::new(Interval::Month, values.clone()),
+        )
+        .unwrap();
+    let columns = store.facet_columns();
+    let mut kept_bytes = Vec::new();
+    for _ in 0..3 {
+        let collector =
+            FacetCollector::new(Interval::Month, values.clone()).keeping_decoded(columns.clone());
+        let facets = searcher.search(&AllQuery, &collector).unwrap();
+        assert_eq!(facets, direct);
+        kept_bytes.push(columns.bytes());
+    }
+    // The first search reads the columns; the second decodes them; the third reuses.
+    assert_eq!(kept_bytes[0], 0);
+    assert!(kept_bytes[1] > 0);
+    assert_eq!(kept_bytes[2], kept_bytes[1]);
+    // Merged into one segment, the old segments' arrays are let go.
+    let mut writer: tantivy::IndexWriter =
+        store.index.writer_with_num_threads(1, 50_000_000).unwrap();
+    let ids = store.index.searchable_segment_ids().unwrap();
+    writer.merge(&ids).wait().unwrap();
+    writer.commit().unwrap();
+    writer.wait_merging_threads().unwrap();
+    let merged = store.reader().unwrap().searcher();
+    assert_eq!(merged.segment_readers().len(), 1);
+    columns.keep_only(&merged);
+    assert_eq!(columns.bytes(), 0);
 }

@@ -15,6 +15,7 @@ use super::facet_values::{numbers_in_use, FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
+use crate::search::facet_columns::FacetColumns;
 
 /// The identity file's name inside the index directory.
 pub const MANIFEST_FILE: &str = "dossier.json";
@@ -34,6 +35,8 @@ pub struct IndexStore {
     /// The facet values as last read, and the searcher generation they were checked
     /// against (see [`IndexStore::facet_values_for`]).
     facet_values: Arc<Mutex<(Option<u64>, Arc<FacetValues>)>>,
+    /// Facet value numbers kept decoded between searches.
+    facet_columns: Arc<FacetColumns>,
 }
 
 impl IndexStore {
@@ -84,6 +87,7 @@ impl IndexStore {
             fields,
             dir: dir.to_path_buf(),
             facet_values: Arc::default(),
+            facet_columns: Arc::default(),
         })
     }
 
@@ -113,6 +117,11 @@ impl IndexStore {
             kept.0 = Some(generation);
         }
         Ok(Arc::clone(&kept.1))
+    }
+
+    /// The facet value numbers this store's searches keep decoded.
+    pub fn facet_columns(&self) -> Arc<FacetColumns> {
+        Arc::clone(&self.facet_columns)
     }
 
     /// The error for articles holding facet value numbers the file does not name.

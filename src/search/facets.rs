@@ -9,18 +9,15 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::{DocId, Executor, Score, SegmentOrdinal, SegmentReader};
 
+use super::facet_columns::{read_values, FacetColumns, SegmentNumbers};
 use crate::dates::Interval;
 use crate::index::facet_values::FacetValues;
 use crate::search::stats::Count;
 
 /// Values listed per string facet.
 pub const TOP_VALUES: usize = 20;
-
-/// The fast field holding each article's facet value numbers.
-const NUMBERS_FIELD: &str = crate::index::facet_values::NUMBERS_FIELD;
 
 /// Documents gathered before their facet values are read, a block at a time.
 const BLOCK: usize = 256;
@@ -48,6 +45,8 @@ pub struct FacetCollector {
     executor: Executor,
     /// Set when an article held a number `values` does not name (a damaged index).
     unnamed: Arc<AtomicBool>,
+    /// Decoded numbers kept from search to search, if the caller keeps them.
+    columns: Option<Arc<FacetColumns>>,
 }
 
 impl FacetCollector {
@@ -60,7 +59,14 @@ impl FacetCollector {
             idle: Arc::default(),
             executor: Executor::single_thread(),
             unnamed: Arc::default(),
+            columns: None,
         }
+    }
+
+    /// Reads numbers through `columns`, which keeps them decoded for later searches.
+    pub fn keeping_decoded(mut self, columns: Arc<FacetColumns>) -> FacetCollector {
+        self.columns = Some(columns);
+        self
     }
 
     /// Did the search meet facet value numbers that `facet-values.tsv` does not name?
@@ -154,7 +160,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The per-segment collector.
 pub struct FacetSegmentCollector {
-    numbers: Column<u64>,
+    numbers: SegmentNumbers,
     counts: ValueCounts,
     idle: Arc<Mutex<Vec<ValueCounts>>>,
     /// Matching documents not yet counted.
@@ -175,13 +181,16 @@ impl Collector for FacetCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let fast = segment.fast_fields();
+        let numbers = match &self.columns {
+            Some(columns) => columns.for_segment(segment)?,
+            None => SegmentNumbers::column_of(segment)?,
+        };
         let counts = lock(&self.idle).pop().unwrap_or_else(|| ValueCounts {
             counts: self.values.counts_array(),
             articles: 0,
         });
         Ok(FacetSegmentCollector {
-            numbers: fast.u64(NUMBERS_FIELD)?,
+            numbers,
             counts,
             idle: Arc::clone(&self.idle),
             block: Vec::with_capacity(BLOCK),
@@ -255,31 +264,29 @@ impl FacetSegmentCollector {
         }
         self.counts.articles += self.block.len();
         let counts = self.counts.counts.as_mut_slice();
-        for &doc in &self.block {
-            read_values(&self.numbers, doc, &mut self.values);
-            for &number in &self.values {
-                // Numbers past the names were ruled out before the search.
-                match counts.get_mut(number as usize) {
-                    Some(count) => *count += 1,
-                    None => self.unnamed = true,
+        let mut count = |number: usize| match counts.get_mut(number) {
+            Some(count) => *count += 1,
+            // Numbers past the names were ruled out before the search.
+            None => self.unnamed = true,
+        };
+        match &self.numbers {
+            SegmentNumbers::Column(column) => {
+                for &doc in &self.block {
+                    read_values(column, doc, &mut self.values);
+                    for &number in &self.values {
+                        count(number as usize);
+                    }
+                }
+            }
+            SegmentNumbers::Decoded(decoded) => {
+                for &doc in &self.block {
+                    for &number in decoded.of(doc) {
+                        count(number as usize);
+                    }
                 }
             }
         }
         self.block.clear();
-    }
-}
-
-/// Reads all values of `doc` in one call rather than one call per value.
-fn read_values<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + Default + 'static>(
-    column: &Column<T>,
-    doc: DocId,
-    out: &mut Vec<T>,
-) {
-    let rows = column.index.value_row_ids(doc);
-    out.clear();
-    out.resize(rows.len(), T::default());
-    if !rows.is_empty() {
-        column.values.get_range(u64::from(rows.start), out);
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod entities;
 pub mod explain;
+pub mod facet_columns;
 pub mod facets;
 pub mod passage;
 pub mod stats;
@@ -146,7 +147,10 @@ pub fn search(
         });
     let (top_docs, total, facets) = match request.facets {
         Some(interval) => {
+            let columns = store.facet_columns();
+            columns.keep_only(searcher);
             let collector = FacetCollector::new(interval, store.facet_values_for(searcher)?)
+                .keeping_decoded(columns)
                 .on(searcher.index().search_executor());
             let collectors = (top, Count, collector);
             let (top_docs, total, facets) = searcher.search(&*compiled.query, &collectors)?;

@@ -282,18 +282,23 @@ impl Analyzer {
     /// the whole text, not once a word).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut scratch = String::with_capacity(32);
+        // News prose runs about six bytes a word: room for most texts without regrowing.
+        let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
         STEM_CACHE.with_borrow_mut(|caches| {
             let cache = caches[self.entry].get_or_insert_with(StemCache::default);
-            WordSpans::new(text)
-                .enumerate()
-                .map(|(position, (start, end))| Token {
-                    term: self.term_in(cache, &text[start..end], &mut scratch, |t| SmolStr::new(t)),
-                    start,
-                    end,
-                    position: position as u32,
-                })
-                .collect()
-        })
+            tokens.extend(
+                WordSpans::new(text)
+                    .enumerate()
+                    .map(|(position, (start, end))| Token {
+                        term: self
+                            .term_in(cache, &text[start..end], &mut scratch, |t| SmolStr::new(t)),
+                        start,
+                        end,
+                        position: position as u32,
+                    }),
+            );
+        });
+        tokens
     }
 
     /// The terms of `text` in order (a query word may yield several: "U.S." -> u, s).

@@ -3,6 +3,7 @@
 //! ([`writer`]).
 
 pub mod document;
+pub mod facet_columns;
 pub mod facet_values;
 pub mod state;
 pub mod store;

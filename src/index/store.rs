@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+use super::facet_columns::FacetColumns;
 use super::facet_values::{numbers_in_use, FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
-use crate::search::facet_columns::FacetColumns;
 
 /// The identity file's name inside the index directory.
 pub const MANIFEST_FILE: &str = "dossier.json";

@@ -11,8 +11,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Executor, Score, SegmentOrdinal, SegmentReader};
 
-use super::facet_columns::{read_values, FacetColumns, SegmentNumbers};
 use crate::dates::Interval;
+use crate::index::facet_columns::{read_values, FacetColumns, SegmentNumbers};
 use crate::index::facet_values::FacetValues;
 use crate::search::stats::Count;
 

@@ -3,7 +3,6 @@
 
 pub mod entities;
 pub mod explain;
-pub mod facet_columns;
 pub mod facets;
 pub mod passage;
 pub mod stats;

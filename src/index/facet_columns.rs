@@ -15,7 +15,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, SegmentReader};
 
-use crate::index::facet_values::NUMBERS_FIELD;
+use super::facet_values::NUMBERS_FIELD;
 
 /// One segment's value numbers, all articles', decoded.
 pub struct DecodedNumbers {

@@ -50,6 +50,7 @@ fn index() -> (Option<tempfile::TempDir>, PathBuf) {
         entities: None,
         limits: Default::default(),
         commit_every_bytes: dossier::index::DEFAULT_COMMIT_MB << 20,
+        settle: dossier::index::SETTLE,
     };
     run_index(temp.path(), &request, &NoProgress).expect("the bench corpus indexes");
     let path = temp.path().to_path_buf();

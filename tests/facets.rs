@@ -2,7 +2,7 @@
 //! any one segment but is first over all of them is still found.
 
 use dossier::dates::Interval;
-use dossier::index::document::{build_document, AnalysedArticle, EntityJson};
+use dossier::index::document::{build_document, AnalysedArticle, EntityJson, FileMarks};
 use dossier::index::facet_values::FacetNumbering;
 use dossier::index::store::IndexStore;
 use dossier::model::EntityKind;
@@ -50,9 +50,10 @@ fn three_segments(dir: &std::path::Path) -> IndexStore {
                     .add_document(build_document(
                         &store.fields,
                         &numbering,
-                        "/f",
-                        0,
-                        0,
+                        FileMarks {
+                            key: "/f",
+                            ..FileMarks::default()
+                        },
                         article(n, &[name]),
                     ))
                     .unwrap();
@@ -64,9 +65,10 @@ fn three_segments(dir: &std::path::Path) -> IndexStore {
             .add_document(build_document(
                 &store.fields,
                 &numbering,
-                "/f",
-                0,
-                0,
+                FileMarks {
+                    key: "/f",
+                    ..FileMarks::default()
+                },
                 article(n, &["Hidden Hand".to_string()]),
             ))
             .unwrap();

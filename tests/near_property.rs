@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use dossier::analysis::entity_term;
 use dossier::analysis::Analyzer;
 use dossier::entities::gazetteer::Form;
-use dossier::index::document::{build_document, AnalysedArticle, EntityJson, MentionJson};
+use dossier::index::document::{
+    build_document, AnalysedArticle, EntityJson, FileMarks, MentionJson,
+};
 use dossier::index::facet_values::FacetNumbering;
 use dossier::index::store::IndexStore;
 use dossier::model::EntityKind;
@@ -223,9 +225,10 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
             .add_document(build_document(
                 &store.fields,
                 &numbering,
-                &article.key.clone(),
-                0,
-                0,
+                FileMarks {
+                    key: &article.key.clone(),
+                    ..FileMarks::default()
+                },
                 article,
             ))
             .expect("add");

@@ -118,6 +118,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
         entities: None,
         limits: Default::default(),
         commit_every_bytes: crate::index::DEFAULT_COMMIT_MB << 20,
+        settle: crate::index::SETTLE,
     };
     let summary = run_index(&index_dir, &request, &NoProgress)?;
     let mut out = std::io::stdout().lock();

@@ -314,6 +314,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     max_article_bytes: (*max_article_mb).max(1) << 20,
                 },
                 commit_every_bytes: (*commit_mb).max(1) << 20,
+                settle: crate::index::SETTLE,
             };
             index_command(&ctx, &request)
         }

@@ -195,25 +195,37 @@ pub fn analyse(
     }
 }
 
+/// What each article of a file records of the file, for incremental updates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileMarks<'a> {
+    /// The file's identity in the index (its absolute path).
+    pub key: &'a str,
+    /// Hash of the file's bytes.
+    pub hash: u64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: i64,
+    /// [`SourceFile::stamp`](crate::ingest::SourceFile::stamp).
+    pub stamp: u64,
+}
+
 /// Builds the document for an analysed article of a file; `numbering` gives its facet
 /// values their index-wide numbers.
 pub fn build_document(
     fields: &Fields,
     numbering: &FacetNumbering,
-    file_key: &str,
-    hash: u64,
-    mtime: i64,
+    file: FileMarks<'_>,
     article: AnalysedArticle,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.key, &article.key);
-    doc.add_text(fields.file, file_key);
+    doc.add_text(fields.file, file.key);
     doc.add_text(fields.path, &article.path);
     if let Some(record) = article.record {
         doc.add_u64(fields.record, record);
     }
-    doc.add_u64(fields.file_hash, hash);
-    doc.add_i64(fields.file_mtime, mtime);
+    doc.add_u64(fields.file_hash, file.hash);
+    doc.add_i64(fields.file_mtime, file.mtime);
+    doc.add_u64(fields.file_stamp, file.stamp);
     doc.add_text(fields.title, annotate(article.lang, &[], &article.title));
     let terms = entity_terms(&article.entities);
     doc.add_text(

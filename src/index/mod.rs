@@ -10,4 +10,6 @@ pub mod store;
 pub mod writer;
 
 pub use store::IndexStore;
-pub use writer::{run_index, IndexRequest, IndexSummary, NoProgress, Progress, DEFAULT_COMMIT_MB};
+pub use writer::{
+    run_index, IndexRequest, IndexSummary, NoProgress, Progress, DEFAULT_COMMIT_MB, SETTLE,
+};

@@ -9,11 +9,16 @@ use tantivy::Searcher;
 pub struct FileState {
     pub hash: u64,
     pub mtime: i64,
+    /// [`SourceFile::stamp`](crate::ingest::SourceFile::stamp) as it was read (0: not
+    /// to be trusted).
+    pub stamp: u64,
     /// How many articles the file contributed.
     pub articles: u64,
 }
 
-/// Reads every indexed file's state from the fast fields of the last commit.
+/// Reads every indexed file's state from the fast fields of the last commit. Each
+/// segment's file names are read in one pass over its dictionary, in order: looking
+/// them up one by one costs a block decode each, which dominated a no-change re-index.
 pub fn indexed_files(searcher: &Searcher) -> tantivy::Result<HashMap<String, FileState>> {
     let mut files: HashMap<String, FileState> = HashMap::new();
     for segment in searcher.segment_readers() {
@@ -23,25 +28,33 @@ pub fn indexed_files(searcher: &Searcher) -> tantivy::Result<HashMap<String, Fil
         };
         let hashes = fast.u64("file_hash")?;
         let mtimes = fast.i64("file_mtime")?;
-        let mut by_ord: HashMap<u64, FileState> = HashMap::new();
+        let stamps = fast.u64("file_stamp")?;
+        let mut by_ord: Vec<Option<FileState>> = vec![None; file_column.num_terms()];
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = file_column.term_ords(doc).next() else {
+            let Some(slot) = file_column
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| by_ord.get_mut(ord as usize))
+            else {
                 continue;
             };
-            let state = by_ord.entry(ord).or_insert(FileState {
+            slot.get_or_insert(FileState {
                 hash: hashes.first(doc).unwrap_or(0),
                 mtime: mtimes.first(doc).unwrap_or(0),
+                stamp: stamps.first(doc).unwrap_or(0),
                 articles: 0,
-            });
-            state.articles += 1;
+            })
+            .articles += 1;
         }
-        let mut name = String::new();
-        for (ord, state) in by_ord {
-            name.clear();
-            file_column.ord_to_str(ord, &mut name)?;
-            let entry = files.entry(name.clone()).or_insert(FileState {
+        let mut names = file_column.dictionary().stream()?;
+        while names.advance() {
+            let Some(Some(state)) = by_ord.get(names.term_ord() as usize) else {
+                continue;
+            };
+            let name = String::from_utf8_lossy(names.key()).into_owned();
+            let entry = files.entry(name).or_insert(FileState {
                 articles: 0,
-                ..state
+                ..*state
             });
             entry.articles += state.articles;
         }

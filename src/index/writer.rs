@@ -8,12 +8,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::document::{analyse, build_document, Origin};
+use super::document::{analyse, build_document, FileMarks, Origin};
 use super::facet_values::FacetNumbering;
 use super::state::{indexed_files, FileState};
 use super::store::{damaged, IndexStore};
@@ -50,7 +50,15 @@ pub struct IndexRequest {
     pub limits: Limits,
     /// Input bytes read between two commits.
     pub commit_every_bytes: u64,
+    /// How long before the run a file's times must lie for its stamp to be trusted
+    /// ([`SETTLE`]; tests shorten it).
+    pub settle: Duration,
 }
+
+/// A file last changed at least this long before an indexing run began is recognised
+/// as unchanged by its size and times alone, without reading it, the next time. Two
+/// seconds covers the coarsest file system clocks (FAT's).
+pub const SETTLE: Duration = Duration::from_secs(2);
 
 /// Progress reports from the pipeline; only the binary knows how to draw them.
 pub trait Progress {
@@ -87,6 +95,10 @@ pub struct IndexSummary {
     /// Files whose articles were added or replaced.
     #[serde(skip)]
     pub files_indexed: u64,
+    /// Unchanged files that were read and hashed to be sure (their times had not
+    /// settled when they were last indexed, or have moved since).
+    #[serde(skip)]
+    pub files_hashed: u64,
     /// Problems that did not stop a file being indexed (it was truncated, say).
     #[serde(skip)]
     pub warnings: Vec<Failure>,
@@ -107,7 +119,11 @@ impl IndexSummary {
 
 /// The result of reading one file on a worker thread.
 enum Outcome {
-    Unchanged(u64),
+    /// The file's articles stay as they are; `read` if its bytes were hashed to be sure.
+    Unchanged {
+        articles: u64,
+        read: bool,
+    },
     Indexed {
         docs: Vec<TantivyDocument>,
         failures: Vec<Failure>,
@@ -123,6 +139,10 @@ pub fn run_index(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    let settled_before_ns = SystemTime::now()
+        .checked_sub(request.settle)
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     let walked = walk(&request.roots);
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
@@ -174,7 +194,7 @@ pub fn run_index(
                     store,
                     (extractor, numbering_ref),
                     &files[i],
-                    known,
+                    (known, settled_before_ns),
                     &request.limits,
                 );
                 if sender.send((i, outcome)).is_err() {
@@ -295,13 +315,24 @@ fn process_file(
     store: &IndexStore,
     (extractor, numbering): (&EntityExtractor, &FacetNumbering),
     file: &SourceFile,
-    previous: Option<&FileState>,
+    (previous, settled_before_ns): (Option<&FileState>, i64),
     limits: &Limits,
 ) -> Outcome {
-    // An indexed file with the same time and bytes is not parsed again.
-    if let Some(state) = previous.filter(|s| s.mtime == file.mtime) {
-        if content_hash(file).is_ok_and(|hash| hash == state.hash) {
-            return Outcome::Unchanged(state.articles);
+    let stamp = file.stamp(settled_before_ns);
+    if let Some(state) = previous {
+        // Same size and times, settled when it was last read: not rewritten since.
+        if state.stamp != 0 && state.stamp == stamp {
+            return Outcome::Unchanged {
+                articles: state.articles,
+                read: false,
+            };
+        }
+        // Otherwise the same modification time and bytes: not parsed again.
+        if state.mtime == file.mtime && content_hash(file).is_ok_and(|hash| hash == state.hash) {
+            return Outcome::Unchanged {
+                articles: state.articles,
+                read: true,
+            };
         }
     }
     let read = match read_source_with(file, limits) {
@@ -321,9 +352,12 @@ fn process_file(
             build_document(
                 &store.fields,
                 numbering,
-                &file.key,
-                read.hash,
-                file.mtime,
+                FileMarks {
+                    key: &file.key,
+                    hash: read.hash,
+                    mtime: file.mtime,
+                    stamp,
+                },
                 analyse(origin, article, extractor),
             )
         })
@@ -345,7 +379,10 @@ fn apply(
 ) -> Result<()> {
     let path = file.path.to_string_lossy().into_owned();
     match outcome {
-        Outcome::Unchanged(articles) => summary.unchanged += articles,
+        Outcome::Unchanged { articles, read } => {
+            summary.unchanged += articles;
+            summary.files_hashed += u64::from(read);
+        }
         Outcome::Failed(reason) => summary.failed.push(Failure {
             path,
             line: None,

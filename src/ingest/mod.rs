@@ -59,8 +59,65 @@ pub struct SourceFile {
     pub size: u64,
     /// Modification time, seconds since the epoch.
     pub mtime: i64,
+    /// Size and times to the nanosecond, for recognising an unchanged file unread.
+    pub times: FileTimes,
     pub format: Format,
     pub gzip: bool,
+}
+
+/// A file's modification and change times, in nanoseconds since the epoch. The change
+/// time (Unix ctime) moves on every write and every metadata change and cannot be set
+/// back, so a file whose size and both times match what was indexed has not been
+/// rewritten since, as long as both times were already in the past when it was read
+/// (a write in the same clock tick as the reading would leave them as they were).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileTimes {
+    pub modified_ns: i64,
+    /// None where the platform has no change time: such files are always hashed.
+    pub changed_ns: Option<i64>,
+}
+
+impl FileTimes {
+    fn of(metadata: &std::fs::Metadata) -> FileTimes {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        #[cfg(unix)]
+        let changed_ns = {
+            use std::os::unix::fs::MetadataExt;
+            Some(metadata.ctime() * 1_000_000_000 + metadata.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed_ns = None;
+        FileTimes {
+            modified_ns,
+            changed_ns,
+        }
+    }
+}
+
+impl SourceFile {
+    /// The file's stamp (size and times hashed, never 0) if both its times are before
+    /// `settled_before_ns`, else 0: a stamp an index can trust to mean "not rewritten".
+    pub fn stamp(&self, settled_before_ns: i64) -> u64 {
+        let FileTimes {
+            modified_ns,
+            changed_ns: Some(changed_ns),
+        } = self.times
+        else {
+            return 0;
+        };
+        if modified_ns >= settled_before_ns || changed_ns >= settled_before_ns {
+            return 0;
+        }
+        let mut bytes = [0u8; 24];
+        bytes[..8].copy_from_slice(&self.size.to_le_bytes());
+        bytes[8..16].copy_from_slice(&modified_ns.to_le_bytes());
+        bytes[16..].copy_from_slice(&changed_ns.to_le_bytes());
+        xxhash_rust::xxh3::xxh3_64(&bytes).max(1)
+    }
 }
 
 /// What the walk found: files to read, files it skipped (for `--verbose`) and failures.
@@ -151,6 +208,7 @@ fn visit(entry: ignore::DirEntry, root: &Path, absolute_root: &Path, result: &mu
         key: key.to_string_lossy().into_owned(),
         size: metadata.len(),
         mtime,
+        times: FileTimes::of(&metadata),
         format,
         gzip,
     });
@@ -174,6 +232,7 @@ pub fn source_file(path: &Path) -> Result<SourceFile, String> {
         key: key.to_string_lossy().into_owned(),
         size: metadata.len(),
         mtime,
+        times: FileTimes::of(&metadata),
         format,
         gzip,
     })
@@ -509,6 +568,34 @@ fn open_error(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_needs_both_times_settled_and_names_size_and_times() {
+        let file = |size, modified_ns, changed_ns| SourceFile {
+            path: PathBuf::from("a.txt"),
+            key: "/a.txt".to_string(),
+            size,
+            mtime: 0,
+            times: FileTimes {
+                modified_ns,
+                changed_ns,
+            },
+            format: Format::Text,
+            gzip: false,
+        };
+        let settled = file(10, 100, Some(200)).stamp(201);
+        assert_ne!(settled, 0);
+        assert_eq!(
+            file(10, 100, Some(200)).stamp(200),
+            0,
+            "changed at the threshold"
+        );
+        assert_eq!(file(10, 300, Some(200)).stamp(201), 0, "modified after it");
+        assert_eq!(file(10, 100, None).stamp(201), 0, "no change time known");
+        assert_ne!(file(11, 100, Some(200)).stamp(201), settled);
+        assert_ne!(file(10, 101, Some(200)).stamp(201), settled);
+        assert_ne!(file(10, 100, Some(199)).stamp(201), settled);
+    }
 
     #[test]
     fn formats_by_extension() {

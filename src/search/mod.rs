@@ -164,10 +164,31 @@ pub fn search(
         }
     };
     // Reading stored articles and finding passages take a while per hit: they run on
-    // the search threads, a hit each.
+    // the search threads, a hit each. With no offset every hit read is shown, so its
+    // passages are found in the same task (one hand-over to the threads, not two).
+    let wanted = Wanted {
+        snippets: request.snippets,
+        explain: request.explain,
+    };
+    let passages = |hit: &mut Hit, body: &str| {
+        add_passages(
+            hit,
+            body,
+            &expr,
+            &request.query,
+            wanted,
+            &resolver,
+            &extractor,
+        )
+    };
+    let all_shown = request.offset == 0;
     let executor = searcher.index().search_executor();
     let loaded = map_on_cores(executor, top_docs, |(key, address)| {
-        load_hit(store, searcher, address, key.1).map(|(h, b)| (key, h, b))
+        let (mut hit, body) = load_hit(store, searcher, address, key.1)?;
+        if all_shown {
+            passages(&mut hit, &body);
+        }
+        Ok((key, hit, body))
     })?;
     let mut hits = loaded.into_iter().collect::<Result<Vec<_>>>()?;
     // Exact ties (same score and day) break by path, then record (SPEC §5).
@@ -177,27 +198,19 @@ pub fn search(
             .then_with(|| ha.path.cmp(&hb.path))
             .then_with(|| ha.record.cmp(&hb.record))
     });
-    let wanted = Wanted {
-        snippets: request.snippets,
-        explain: request.explain,
-    };
     let shown: Vec<_> = hits
         .into_iter()
         .skip(request.offset)
         .take(request.limit)
         .collect();
-    let hits = map_on_cores(executor, shown, |(_, mut hit, body): (_, Hit, String)| {
-        add_passages(
-            &mut hit,
-            &body,
-            &expr,
-            &request.query,
-            wanted,
-            &resolver,
-            &extractor,
-        );
-        hit
-    })?;
+    let hits = if all_shown {
+        shown.into_iter().map(|(_, hit, _)| hit).collect()
+    } else {
+        map_on_cores(executor, shown, |(_, mut hit, body): (_, Hit, String)| {
+            passages(&mut hit, &body);
+            hit
+        })?
+    };
     Ok(SearchResult {
         query: request.query.clone(),
         total,

@@ -1060,3 +1060,27 @@ fn an_unknown_entity_name_suggests_a_close_one() {
     assert!(message.contains("no person named \"Zzyzx\""), "{message}");
     assert!(!message.contains("did you mean"), "{message}");
 }
+
+#[test]
+fn a_later_page_shows_the_same_hits_and_passages_as_the_first() {
+    let ws = Workspace::new();
+    ws.index();
+    let first = ws.json(&["search", "harbour OR bridge OR troops", "-n", "3"]);
+    let hits = first["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3, "{first}");
+    for k in 0..3 {
+        let offset = k.to_string();
+        let page = ws.json(&[
+            "search",
+            "harbour OR bridge OR troops",
+            "-n",
+            "1",
+            "--offset",
+            &offset,
+        ]);
+        let hit = &page["hits"][0];
+        assert_eq!(hit["path"], hits[k]["path"], "{page}");
+        assert!(!hit["snippets"].as_array().unwrap().is_empty(), "{page}");
+        assert_eq!(hit["snippets"], hits[k]["snippets"], "{page}");
+    }
+}

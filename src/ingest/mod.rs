@@ -57,9 +57,9 @@ pub struct SourceFile {
     /// The absolute path: the article's identity in the index.
     pub key: String,
     pub size: u64,
-    /// Modification time, seconds since the epoch.
+    /// Modification time, seconds since the epoch (`times.modified_ns` in seconds).
     pub mtime: i64,
-    /// Size and times to the nanosecond, for recognising an unchanged file unread.
+    /// Times to the nanosecond: with `size`, what recognises an unchanged file unread.
     pub times: FileTimes,
     pub format: Format,
     pub gzip: bool,
@@ -87,7 +87,12 @@ impl FileTimes {
         #[cfg(unix)]
         let changed_ns = {
             use std::os::unix::fs::MetadataExt;
-            Some(metadata.ctime() * 1_000_000_000 + metadata.ctime_nsec())
+            Some(
+                metadata
+                    .ctime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(metadata.ctime_nsec()),
+            )
         };
         #[cfg(not(unix))]
         let changed_ns = None;
@@ -197,18 +202,13 @@ fn visit(entry: ignore::DirEntry, root: &Path, absolute_root: &Path, result: &mu
     } else {
         absolute_root.join(relative)
     };
-    let mtime = metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let times = FileTimes::of(&metadata);
     result.files.push(SourceFile {
         path: path.to_path_buf(),
         key: key.to_string_lossy().into_owned(),
         size: metadata.len(),
-        mtime,
-        times: FileTimes::of(&metadata),
+        mtime: times.modified_ns.div_euclid(1_000_000_000),
+        times,
         format,
         gzip,
     });
@@ -220,19 +220,14 @@ pub fn source_file(path: &Path) -> Result<SourceFile, String> {
         return Err("not an article format dossier reads (.txt .md .html .htm .json .jsonl .ndjson, optionally .gz)".to_string());
     };
     let metadata = std::fs::metadata(path).map_err(|e| open_error(&e))?;
-    let mtime = metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let times = FileTimes::of(&metadata);
     let key = std::path::absolute(path).map_err(|e| format!("cannot resolve path: {e}"))?;
     Ok(SourceFile {
         path: path.to_path_buf(),
         key: key.to_string_lossy().into_owned(),
         size: metadata.len(),
-        mtime,
-        times: FileTimes::of(&metadata),
+        mtime: times.modified_ns.div_euclid(1_000_000_000),
+        times,
         format,
         gzip,
     })

@@ -10,6 +10,8 @@
 //! - **hit**: an article a query matched, with its score.
 //! - **passage**: a highlighted excerpt of a hit's body showing why it matched.
 //! - **facet**: a count of hits per value (per person, per month...).
+//! - **stamp**: a hash of a file's size, modification and change times, recorded when
+//!   they were settled; a re-index trusts a matching stamp without reading the file.
 //!
 //! Modules import only from modules listed above them here:
 //! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `index` →

@@ -18,11 +18,11 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dossier::dates::Interval;
 use dossier::index::{run_index, IndexRequest, IndexStore, NoProgress};
-use dossier::query::compile::Compiler;
-use dossier::query::parse;
-use dossier::search::entities::IndexEntities;
-use dossier::search::{add_passages, index_languages, load_hit, search, SearchRequest, Wanted};
-use tantivy::collector::TopDocs;
+use dossier::search::collect::collect;
+use dossier::search::load::load;
+use dossier::search::{
+    search, CollectRequest, DateBounds, FacetOptions, Plan, SearchRequest, Snapshot, Sort, Wanted,
+};
 
 /// Queries for the fixtures, when ../shared is not beside the repository.
 const FIXTURE_QUERIES: &[&str] = &[
@@ -104,7 +104,7 @@ fn query_latency(c: &mut Criterion) {
                 query: form.clone(),
                 limit: 10,
                 snippets: 2,
-                facets: Some(Interval::Month),
+                facets: Some(FacetOptions::new(Interval::Month)),
                 ..SearchRequest::default()
             };
             group.bench_function(&form, |b| {
@@ -122,28 +122,21 @@ fn query_latency(c: &mut Criterion) {
 fn passage_selection(c: &mut Criterion) {
     let (_keep, dir) = index();
     let store = IndexStore::open(&dir).expect("bench index opens");
-    let searcher = store.reader().expect("reader").searcher();
-    let extractor = store.entity_extractor().expect("entity lists");
-    let resolver = IndexEntities {
-        extractor: &extractor,
-        searcher: &searcher,
-        fields: &store.fields,
-    };
+    let snapshot = Snapshot::new(&store, store.reader().expect("reader").searcher())
+        .expect("bench index snapshot");
     let mut group = c.benchmark_group("passages per hit");
     group.sample_size(20);
     for query in queries() {
-        let expr = parse(&query).expect("bench queries parse");
-        let languages = index_languages(&searcher, &store.fields);
-        let compiled = Compiler::new(&store.fields, &languages, &query, &resolver)
-            .compile(&expr)
-            .expect("bench queries compile");
-        let top = searcher
-            .search(&*compiled.query, &TopDocs::with_limit(10).order_by_score())
-            .expect("query runs");
-        let hits: Vec<_> = top
-            .into_iter()
-            .map(|(score, address)| load_hit(&store, &searcher, address, score).expect("hit loads"))
-            .collect();
+        let plan = Plan::new(&snapshot, &query, DateBounds::default()).expect("bench queries plan");
+        let request = CollectRequest {
+            limit: 10,
+            offset: 0,
+            sort: Sort::Relevance,
+            facets: None,
+            deadline: None,
+        };
+        let found = collect(&snapshot, &plan, &request).expect("query runs");
+        let hits = load(&snapshot, &found.page).expect("hits load");
         if hits.is_empty() {
             continue;
         }
@@ -154,9 +147,9 @@ fn passage_selection(c: &mut Criterion) {
         group.throughput(Throughput::Elements(hits.len() as u64));
         group.bench_function(&query, |b| {
             b.iter(|| {
-                for (hit, body) in &hits {
-                    let mut hit = hit.clone();
-                    add_passages(&mut hit, body, &expr, &query, wanted, &resolver, &extractor);
+                for loaded in &hits {
+                    let mut hit = loaded.hit.clone();
+                    plan.mark(&mut hit, &loaded.body, wanted);
                     assert!(!hit.snippets.is_empty());
                 }
             })

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use dossier::dates::Interval;
 use dossier::index::IndexStore;
-use dossier::search::{search, SearchRequest};
+use dossier::search::{FacetOptions, SearchRequest, Snapshot};
 
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -30,7 +30,7 @@ fn main() -> anyhow::Result<()> {
     };
     let rounds: usize = args.get(2).map_or(Ok(5), |r| r.parse())?;
     let store = IndexStore::open(std::path::Path::new(index))?;
-    let searcher = store.reader()?.searcher();
+    let snapshot = Snapshot::new(&store, store.reader()?.searcher())?;
     let text = std::fs::read_to_string(queries)?;
     let mut per_query = Vec::new();
     for query in text
@@ -44,14 +44,14 @@ fn main() -> anyhow::Result<()> {
             snippets: 2,
             facets: std::env::var_os("NOFACETS")
                 .is_none()
-                .then_some(Interval::Month),
+                .then(|| FacetOptions::new(Interval::Month)),
             ..SearchRequest::default()
         };
         let mut times = Vec::with_capacity(rounds);
         let mut total = 0;
         for _ in 0..rounds {
             let started = Instant::now();
-            total = search(&store, &searcher, &request)?.total;
+            total = snapshot.search(&request)?.total;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         let middle = median(&mut times);

@@ -50,6 +50,10 @@ pub enum Error {
     #[error("interrupted; the index holds everything committed before the interruption")]
     Interrupted,
 
+    /// A search ran past its time limit and was stopped.
+    #[error("the search took longer than {seconds} s and was stopped; narrow the query (longer prefixes, fewer fuzzy words, a date range) and try again")]
+    TimedOut { seconds: f64 },
+
     /// A failure inside the search engine that the user did not cause.
     #[error("internal search engine error: {0}")]
     Engine(#[from] tantivy::TantivyError),
@@ -67,6 +71,7 @@ impl Error {
             Error::Input { .. } => "input",
             Error::Io { .. } => "io",
             Error::Interrupted => "interrupted",
+            Error::TimedOut { .. } => "timeout",
             Error::Engine(_) => "engine",
         }
     }
@@ -76,6 +81,38 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+/// Something a user should know about an answer that is not an error: a filter naming
+/// an entity the index does not know, a prefix cut at its cap. The CLI prints the
+/// message on stderr; JSON carries it in `warnings` (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// A stable code for tools.
+    pub code: WarningCode,
+    pub message: String,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningCode {
+    /// A filter names an entity the index does not know: it matches nothing.
+    UnknownEntity,
+    /// A `prefix*` next to near: starts more words than near: takes.
+    PrefixCapped,
+    /// A fuzzy word (`word~2`) is near more words than a query takes.
+    FuzzyCapped,
+}
+
+impl Warning {
+    /// A warning of a kind with its message.
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning {
+            code,
+            message: message.into(),
         }
     }
 }

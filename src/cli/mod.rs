@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::index::{run_index, IndexRequest, IndexStore, IndexSummary};
 use crate::output::human::{self, Style};
 use crate::output::json;
-use crate::search::{search, SearchRequest, SearchResult, Sort};
+use crate::search::{search, DateBounds, FacetOptions, SearchRequest, SearchResult, Sort};
 
 /// Exit code: success (search: at least one hit).
 pub const EXIT_OK: i32 = 0;
@@ -102,9 +102,12 @@ enum Command {
     },
     /// Search the index
     Search {
-        /// The query (several arguments are joined with spaces)
-        #[arg(required = true, value_name = "QUERY")]
-        query: Vec<String>,
+        /// The query; it may start with -word (to leave out articles with that word)
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: String,
+        /// More query words, joined to the first with spaces (put a later -word after --)
+        #[arg(value_name = "MORE")]
+        more: Vec<String>,
         /// Hits to show
         #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
         limit: usize,
@@ -123,12 +126,15 @@ enum Command {
         /// Bucket size of the date facets
         #[arg(long, value_enum, default_value_t = IntervalChoice::Month)]
         facet_interval: IntervalChoice,
-        /// Only articles published on or after this day (same as date:FROM..)
-        #[arg(long, value_name = "DATE")]
-        from: Option<String>,
-        /// Only articles published on or before this day (same as date:..TO)
-        #[arg(long, value_name = "DATE")]
-        to: Option<String>,
+        /// People, places, organisations and sources listed per facet
+        #[arg(long, value_name = "N", default_value_t = crate::search::facets::TOP_VALUES)]
+        facet_size: usize,
+        /// Only articles published on or after this day: YYYY-MM-DD (or YYYY-MM, YYYY)
+        #[arg(long, value_name = "DATE", value_parser = first_day)]
+        from: Option<jiff::civil::Date>,
+        /// Only articles published on or before this day: YYYY-MM-DD (or YYYY-MM, YYYY)
+        #[arg(long, value_name = "DATE", value_parser = last_day)]
+        to: Option<jiff::civil::Date>,
         /// Say why each hit matched: clauses, near: windows, entity forms, date source
         #[arg(long)]
         explain: bool,
@@ -147,8 +153,7 @@ enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let args = query_words_last(std::env::args_os().collect());
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() {
@@ -170,71 +175,6 @@ pub fn main() -> i32 {
             }
         }
     }
-}
-
-/// Options of `search` (and global ones) that take a value.
-const OPTIONS_WITH_VALUE: &[&str] = &[
-    "-n",
-    "--limit",
-    "--offset",
-    "--sort",
-    "--snippets",
-    "--from",
-    "--to",
-    "--facet-interval",
-    "--index",
-    "--color",
-];
-
-/// Options of `search` (and global ones) that take no value.
-const FLAGS: &[&str] = &[
-    "--json",
-    "-q",
-    "--quiet",
-    "-v",
-    "--verbose",
-    "-h",
-    "--help",
-    "--facets",
-    "--explain",
-    "-V",
-    "--version",
-];
-
-/// A query may hold `-word` (SPEC §4), which a flag parser takes for an option. So
-/// after `search`, everything that is not a known option is moved behind `--`, in
-/// order: `search -election oil --json` becomes `search --json -- -election oil`.
-fn query_words_last(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(at) = args.iter().position(|a| a == "search") else {
-        return args;
-    };
-    let (head, tail) = args.split_at(at + 1);
-    let mut options = Vec::new();
-    let mut words = Vec::new();
-    let mut iter = tail.iter();
-    while let Some(arg) = iter.next() {
-        let text = arg.to_string_lossy();
-        let name = text.split('=').next().unwrap_or("");
-        if text == "--" {
-            words.extend(iter.by_ref().cloned());
-        } else if OPTIONS_WITH_VALUE.contains(&name) {
-            options.push(arg.clone());
-            if !text.contains('=') {
-                options.extend(iter.next().cloned());
-            }
-        } else if FLAGS.contains(&name) {
-            options.push(arg.clone());
-        } else {
-            words.push(arg.clone());
-        }
-    }
-    let mut rebuilt = head.to_vec();
-    rebuilt.extend(options);
-    if !words.is_empty() {
-        rebuilt.push("--".into());
-        rebuilt.extend(words);
-    }
-    rebuilt
 }
 
 fn report_error(error: &anyhow::Error) {
@@ -320,18 +260,25 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         }
         Command::Search {
             query,
+            more,
             limit,
             offset,
             sort,
             snippets,
             facets,
             facet_interval,
+            facet_size,
             from,
             to,
             explain,
         } => {
+            let mut text = query.clone();
+            for word in more {
+                text.push(' ');
+                text.push_str(word);
+            }
             let request = SearchRequest {
-                query: with_date_bounds(&query.join(" "), from.as_deref(), to.as_deref()),
+                query: text,
                 limit: *limit,
                 offset: *offset,
                 sort: match sort {
@@ -340,12 +287,16 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     SortChoice::Oldest => Sort::Oldest,
                 },
                 snippets: *snippets,
-                facets: facets.then_some(match facet_interval {
-                    IntervalChoice::Day => crate::dates::Interval::Day,
-                    IntervalChoice::Month => crate::dates::Interval::Month,
-                    IntervalChoice::Year => crate::dates::Interval::Year,
+                facets: facets.then(|| FacetOptions {
+                    size: *facet_size,
+                    ..FacetOptions::new(facet_interval.interval())
                 }),
                 explain: *explain,
+                bounds: DateBounds {
+                    from: *from,
+                    to: *to,
+                },
+                deadline: None,
             };
             search_command(&ctx, &request)
         }
@@ -371,16 +322,24 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// `--from/--to` are the same as a `date:FROM..TO` filter ANDed to the query.
-fn with_date_bounds(query: &str, from: Option<&str>, to: Option<&str>) -> String {
-    if from.is_none() && to.is_none() {
-        return query.to_string();
+/// `--from DATE`: the first day of a day, month or year.
+fn first_day(text: &str) -> Result<jiff::civil::Date, String> {
+    crate::query::parser::parse_date_bound(text).map(|(first, _)| first)
+}
+
+/// `--to DATE`: the last day of a day, month or year.
+fn last_day(text: &str) -> Result<jiff::civil::Date, String> {
+    crate::query::parser::parse_date_bound(text).map(|(_, last)| last)
+}
+
+impl IntervalChoice {
+    fn interval(self) -> crate::dates::Interval {
+        match self {
+            IntervalChoice::Day => crate::dates::Interval::Day,
+            IntervalChoice::Month => crate::dates::Interval::Month,
+            IntervalChoice::Year => crate::dates::Interval::Year,
+        }
     }
-    format!(
-        "({query}) date:{}..{}",
-        from.unwrap_or(""),
-        to.unwrap_or("")
-    )
 }
 
 fn index_command(ctx: &Context, request: &IndexRequest) -> anyhow::Result<i32> {
@@ -449,7 +408,7 @@ fn search_command(ctx: &Context, request: &SearchRequest) -> anyhow::Result<i32>
 
 fn print_search(ctx: &Context, result: &SearchResult) {
     for warning in &result.warnings {
-        eprintln!("dossier: {warning}");
+        eprintln!("dossier: {}", warning.message);
     }
     if ctx.json {
         println!("{}", json::search(result));

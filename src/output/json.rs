@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::error::Warning;
 use crate::index::IndexSummary;
 use crate::search::{Facets, Hit, SearchResult};
 
@@ -17,6 +18,8 @@ struct SearchJson<'a> {
     hits: &'a [Hit],
     #[serde(skip_serializing_if = "Option::is_none")]
     facets: Option<&'a Facets>,
+    #[serde(skip_serializing_if = "<[Warning]>::is_empty")]
+    warnings: &'a [Warning],
 }
 
 /// The `search --json` document.
@@ -28,6 +31,7 @@ pub fn search(result: &SearchResult) -> String {
         took_ms: (result.took_ms * 100.0).round() / 100.0,
         hits: &result.hits,
         facets: result.facets.as_ref(),
+        warnings: &result.warnings,
     };
     to_json(&document)
 }

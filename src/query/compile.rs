@@ -19,6 +19,7 @@ use super::near::{Alternative, NearQuery};
 use super::ParseError;
 use crate::analysis::{entity_term, fold_word, Analyzer};
 use crate::dates;
+use crate::error::{Warning, WarningCode};
 use crate::model::EntityKind;
 use crate::schema::Fields;
 
@@ -31,7 +32,7 @@ pub struct Compiled {
     /// False for filter-only queries: sort by date instead of score.
     pub ranked: bool,
     /// Notes for the user (an unknown entity, say); not errors.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Turns an entity name from a query into the canonical entities it means.
@@ -57,7 +58,7 @@ pub struct Compiler<'a> {
     analyzers: Vec<Analyzer>,
     query_text: &'a str,
     entities: &'a dyn EntityResolver,
-    warnings: std::cell::RefCell<Vec<String>>,
+    warnings: std::cell::RefCell<Vec<Warning>>,
 }
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
@@ -256,7 +257,10 @@ impl<'a> Compiler<'a> {
                         .suggest(*kind, name)
                         .map(|s| format!(" (did you mean {s}?)"))
                         .unwrap_or_default();
-                    self.warnings.borrow_mut().push(format!("no {what} named \"{name}\" is known in this index{hint}; that filter matches nothing"));
+                    self.warnings.borrow_mut().push(Warning::new(
+                        WarningCode::UnknownEntity,
+                        format!("no {what} named \"{name}\" is known in this index{hint}; that filter matches nothing"),
+                    ));
                     return Box::new(EmptyQuery);
                 }
                 let clauses: Clauses = found

@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod compile;
+pub mod deadline;
 pub mod near;
 pub mod parser;
 pub mod proximity;

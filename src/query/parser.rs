@@ -647,7 +647,7 @@ pub fn parse_date_range(text: &str) -> Result<DayRange, String> {
 }
 
 /// The first and last day of a year, month or day.
-fn parse_date_bound(text: &str) -> Result<(jiff::civil::Date, jiff::civil::Date), String> {
+pub fn parse_date_bound(text: &str) -> Result<(jiff::civil::Date, jiff::civil::Date), String> {
     use jiff::civil::Date;
     let bad = || format!("bad date \"{text}\" (use YYYY, YYYY-MM or YYYY-MM-DD)");
     let parts: Vec<&str> = text.split('-').collect();

@@ -114,16 +114,7 @@ fn clause(
     resolver: &dyn EntityResolver,
 ) -> ClauseExplanation {
     let mut out = ClauseExplanation {
-        clause: span_of(expr).map_or_else(String::new, |(start, end)| {
-            // A filter's span is its value: take its `field:` along.
-            let start = match expr {
-                Expr::Filter(_) => query[..start]
-                    .rfind(|c: char| c.is_whitespace() || c == '(')
-                    .map_or(0, |i| i + 1),
-                _ => start,
-            };
-            query.get(start..end).unwrap_or_default().to_string()
-        }),
+        clause: bounds_clause(expr).unwrap_or_else(|| written_clause(expr, query)),
         kind: kind_of(expr),
         matched: false,
         matched_in: None,
@@ -211,6 +202,36 @@ fn clause(
         Expr::Filter(_) | Expr::Not(_) | Expr::Or(_) | Expr::And(_) => out.matched = true,
     }
     out
+}
+
+/// The clause as written in the query.
+fn written_clause(expr: &Expr, query: &str) -> String {
+    span_of(expr).map_or_else(String::new, |(start, end)| {
+        // A filter's span is its value: take its `field:` along.
+        let start = match expr {
+            Expr::Filter(_) => query[..start]
+                .rfind(|c: char| c.is_whitespace() || c == '(')
+                .map_or(0, |i| i + 1),
+            _ => start,
+        };
+        query.get(start..end).unwrap_or_default().to_string()
+    })
+}
+
+/// `--from/--to` have no place in the query text: their clause is shown as the date
+/// filter they are.
+fn bounds_clause(expr: &Expr) -> Option<String> {
+    let Expr::Filter(Filter::Date {
+        span: (0, 0),
+        from,
+        to,
+        ..
+    }) = expr
+    else {
+        return None;
+    };
+    let day = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    Some(format!("date:{}..{}", day(from), day(to)))
 }
 
 fn text_match(body: &str, occurrence: &Occurrence) -> TextMatch {

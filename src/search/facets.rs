@@ -16,8 +16,31 @@ use crate::index::facet_columns::{read_values, FacetColumns, SegmentNumbers};
 use crate::index::facet_values::FacetValues;
 use crate::search::stats::Count;
 
-/// Values listed per string facet.
+/// Values listed per string facet unless asked for more (`--facet-size`).
 pub const TOP_VALUES: usize = 20;
+
+/// How to count facets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetOptions {
+    /// Calendar buckets of the date facets.
+    pub interval: Interval,
+    /// Values listed per person, place, org and source facet.
+    pub size: usize,
+    /// List only values with a word starting with this (any case): "search inside a
+    /// facet".
+    pub prefix: Option<String>,
+}
+
+impl FacetOptions {
+    /// The top [`TOP_VALUES`] of each facet, dates by `interval`.
+    pub fn new(interval: Interval) -> FacetOptions {
+        FacetOptions {
+            interval,
+            size: TOP_VALUES,
+            prefix: None,
+        }
+    }
+}
 
 /// Documents gathered before their facet values are read, a block at a time.
 const BLOCK: usize = 256;
@@ -36,6 +59,10 @@ pub struct Facets {
 /// Collects [`Facets`] with dates bucketed by `interval`.
 pub struct FacetCollector {
     interval: Interval,
+    /// Values listed per string facet.
+    size: usize,
+    /// Only values with a word starting with this, lower-cased.
+    prefix: Option<String>,
     values: Arc<FacetValues>,
     /// Arrays of counts per value number not in use by a segment right now: a segment
     /// takes one and gives it back when done, so segments searched one after another
@@ -55,11 +82,31 @@ impl FacetCollector {
     pub fn new(interval: Interval, values: Arc<FacetValues>) -> FacetCollector {
         FacetCollector {
             interval,
+            size: TOP_VALUES,
+            prefix: None,
             values,
             idle: Arc::default(),
             executor: Executor::single_thread(),
             unnamed: Arc::default(),
             columns: None,
+        }
+    }
+
+    /// Counts as `options` say.
+    pub fn with_options(options: &FacetOptions, values: Arc<FacetValues>) -> FacetCollector {
+        let mut collector = FacetCollector::new(options.interval, values);
+        collector.size = options.size;
+        collector.prefix = options.prefix.as_deref().map(str::to_lowercase);
+        collector
+    }
+
+    /// The values a string facet may list before naming: all of them when a prefix
+    /// picks among them by name.
+    fn contenders(&self) -> usize {
+        if self.prefix.is_some() {
+            usize::MAX
+        } else {
+            self.size
         }
     }
 
@@ -102,7 +149,7 @@ struct CountRange<'a> {
 impl CountRange<'_> {
     /// Sums the range's counts over all arrays, zeroes them, and lists the values counted
     /// as (count, number) by kind code.
-    fn drain(self, kind_codes: &[u8]) -> [Vec<(u32, u32)>; 6] {
+    fn drain(self, kind_codes: &[u8], contenders: usize) -> [Vec<(u32, u32)>; 6] {
         const CHUNK: usize = 64;
         let CountRange {
             first_number,
@@ -144,7 +191,7 @@ impl CountRange<'_> {
         // A value's count is all here (ranges split the numbers, not the articles), so
         // the best values overall are among each range's best: pass only those on.
         for list in by_kind.iter_mut().take(ENTITY_AND_SOURCE_KINDS) {
-            keep_contenders(list, TOP_VALUES);
+            keep_contenders(list, contenders);
         }
         by_kind
     }
@@ -211,7 +258,7 @@ impl Collector for FacetCollector {
             for array in arrays {
                 self.values.give_back(array.counts);
             }
-            return Ok(facets(Default::default(), &self.values, self.interval));
+            return Ok(self.facets(Default::default()));
         }
         let Some((first, others)) = arrays.split_first_mut() else {
             return Ok(Facets::default());
@@ -240,9 +287,11 @@ impl Collector for FacetCollector {
             }
         }
         let kind_codes = self.values.kind_codes();
-        let parts = self
-            .executor
-            .map(|range| Ok(range.drain(kind_codes)), ranges.into_iter())?;
+        let contenders = self.contenders();
+        let parts = self.executor.map(
+            |range| Ok(range.drain(kind_codes, contenders)),
+            ranges.into_iter(),
+        )?;
         let mut by_kind: [Vec<(u32, u32)>; 6] = Default::default();
         for part in parts {
             for (all, some) in by_kind.iter_mut().zip(part) {
@@ -252,7 +301,7 @@ impl Collector for FacetCollector {
         for array in arrays {
             self.values.give_back(array.counts);
         }
-        Ok(facets(by_kind, &self.values, self.interval))
+        Ok(self.facets(by_kind))
     }
 }
 
@@ -309,11 +358,47 @@ impl SegmentCollector for FacetSegmentCollector {
     }
 }
 
-/// The facets from the counts: the [`TOP_VALUES`] most frequent people, places,
-/// organisations and sources, and the days in calendar buckets.
-fn facets(by_kind: [Vec<(u32, u32)>; 6], values: &FacetValues, interval: Interval) -> Facets {
+impl FacetCollector {
+    /// The facets from the counts: the most frequent people, places, organisations and
+    /// sources (those a prefix picks, if one is set), and the days in calendar buckets.
+    fn facets(&self, by_kind: [Vec<(u32, u32)>; 6]) -> Facets {
+        let values = &self.values;
+        let pick = |mut list: Vec<(u32, u32)>| {
+            if let Some(prefix) = &self.prefix {
+                list.retain(|&(_, number)| {
+                    values
+                        .get(u64::from(number))
+                        .is_some_and(|(_, name)| has_word_starting_with(name, prefix))
+                });
+            }
+            top_of(list, self.size, values)
+        };
+        facets(by_kind, values, self.interval, pick)
+    }
+}
+
+/// Does a word of `name` start with `prefix` (lower case), ignoring case? Words start
+/// the name and follow a space, hyphen, apostrophe or full stop: "putin" and "vladimir p"
+/// find "Vladimir Putin", "claude" finds "Jean-Claude Juncker".
+pub fn has_word_starting_with(name: &str, prefix: &str) -> bool {
+    let lower = name.to_lowercase();
+    if prefix.is_empty() || lower.starts_with(prefix) {
+        return true;
+    }
+    lower
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ' ' | '-' | '\'' | '’' | '.'))
+        .any(|(i, c)| lower[i + c.len_utf8()..].starts_with(prefix))
+}
+
+/// The facets from the counts: string facets through `top`, days in calendar buckets.
+fn facets(
+    by_kind: [Vec<(u32, u32)>; 6],
+    values: &FacetValues,
+    interval: Interval,
+    top: impl Fn(Vec<(u32, u32)>) -> Vec<Count>,
+) -> Facets {
     let [person, place, org, source, published, mentioned] = by_kind;
-    let top = |list| top_of(list, TOP_VALUES, values);
     let days = |list: Vec<(u32, u32)>| {
         let days = list
             .into_iter()

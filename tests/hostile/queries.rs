@@ -85,7 +85,7 @@ proptest! {
         }
         let (_, store) = index();
         let searcher = store.reader().unwrap().searcher();
-        let request = SearchRequest { query: query.clone(), facets: Some(dossier::dates::Interval::Month), ..SearchRequest::default() };
+        let request = SearchRequest { query: query.clone(), facets: Some(dossier::search::FacetOptions::new(dossier::dates::Interval::Month)), ..SearchRequest::default() };
         if let Err(dossier::error::Error::Query(error)) = search(store, &searcher, &request) {
             prop_assert!(error.end <= query.len(), "{error:?}");
         }

@@ -1,0 +1,392 @@
+//! The second stage of a search: the matches of a plan, counted, ranked and cut to the
+//! page asked for, with facet counts over all of them. Returns document addresses and
+//! scores only; loading articles is the next stage's job.
+//!
+//! Ranking follows SPEC §5: score (or day, for `--sort newest|oldest` and filter-only
+//! queries), then newer publication day, then path and record. The collector keeps every
+//! article tied with the last one it keeps, so a page cut inside a tie is the same page
+//! whatever the page size, and only tied articles have their paths read.
+
+use std::cmp::Ordering;
+use std::time::Instant;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+use super::facets::{FacetCollector, FacetOptions, Facets};
+use super::{Plan, Snapshot, Sort};
+use crate::error::{Error, Result};
+use crate::query::deadline::DeadlineQuery;
+
+/// What to collect.
+#[derive(Debug, Clone)]
+pub struct CollectRequest {
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: Sort,
+    /// Count facets over all matches.
+    pub facets: Option<FacetOptions>,
+    /// Stop and fail with [`Error::TimedOut`] past this instant.
+    pub deadline: Option<Deadline>,
+}
+
+/// A time limit: the instant, and the limit as the user set it (for the message).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub at: Instant,
+    pub seconds: f64,
+}
+
+impl Deadline {
+    /// `seconds` from now.
+    pub fn after(seconds: f64) -> Deadline {
+        Deadline {
+            at: Instant::now() + std::time::Duration::from_secs_f64(seconds.max(0.0)),
+            seconds,
+        }
+    }
+}
+
+/// One ranked match.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranked {
+    pub address: DocAddress,
+    pub score: Score,
+    key: SortKey,
+}
+
+/// What the collect stage found.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    /// Articles that match.
+    pub total: usize,
+    /// The page asked for, in rank order.
+    pub page: Vec<Ranked>,
+    pub facets: Option<Facets>,
+}
+
+/// Collects the page of `request` from the plan's matches.
+pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Result<Collected> {
+    let sort = effective_sort(plan, request.sort);
+    let keep = request.offset.saturating_add(request.limit);
+    let ranking = RankedCollector { sort, keep };
+    let searcher = &snapshot.searcher;
+    let (ranked, facets) = with_deadline(plan.query(), request.deadline, |query| {
+        Ok(match &request.facets {
+            Some(options) => {
+                let store = &snapshot.store;
+                let columns = store.facet_columns();
+                columns.keep_only(searcher);
+                let counting =
+                    FacetCollector::with_options(options, store.facet_values_for(searcher)?)
+                        .keeping_decoded(columns)
+                        .on(searcher.index().search_executor());
+                let collectors = (ranking, counting);
+                let (ranked, facets) = searcher.search(query, &collectors)?;
+                if collectors.1.met_unnamed_values() {
+                    return Err(store.unnamed_facet_values());
+                }
+                (ranked, Some(facets))
+            }
+            None => (searcher.search(query, &ranking)?, None),
+        })
+    })?;
+    let RankedMatches { mut found, total } = ranked;
+    let end = keep.min(found.len());
+    let start = request.offset.min(end);
+    order(snapshot, &mut found, start..end)?;
+    found.truncate(end);
+    Ok(Collected {
+        total,
+        page: found.split_off(start),
+        facets,
+    })
+}
+
+/// Every match of the plan in rank order (for exports): 24 bytes a match, no articles.
+pub fn collect_all(
+    snapshot: &Snapshot,
+    plan: &Plan,
+    sort: Sort,
+    deadline: Option<Deadline>,
+) -> Result<Vec<Ranked>> {
+    let ranking = RankedCollector {
+        sort: effective_sort(plan, sort),
+        keep: usize::MAX,
+    };
+    let RankedMatches { mut found, .. } = with_deadline(plan.query(), deadline, |query| {
+        Ok(snapshot.searcher.search(query, &ranking)?)
+    })?;
+    let all = 0..found.len();
+    order(snapshot, &mut found, all)?;
+    Ok(found)
+}
+
+/// Filter-only queries have no scores to rank by: newest first.
+fn effective_sort(plan: &Plan, sort: Sort) -> Sort {
+    match (sort, plan.ranked) {
+        (Sort::Relevance, false) => Sort::Newest,
+        (sort, _) => sort,
+    }
+}
+
+/// Runs `search` with the query under a deadline, if there is one.
+fn with_deadline<T>(
+    query: &dyn Query,
+    deadline: Option<Deadline>,
+    search: impl FnOnce(&dyn Query) -> Result<T>,
+) -> Result<T> {
+    let Some(deadline) = deadline else {
+        return search(query);
+    };
+    let limited = DeadlineQuery::new(query.box_clone(), deadline.at);
+    let found = search(&limited)?;
+    if limited.expired() {
+        return Err(Error::TimedOut {
+            seconds: deadline.seconds,
+        });
+    }
+    Ok(found)
+}
+
+/// Sorts matches by key, and the runs of equal keys that reach into `shown` by path,
+/// then record (read from the stored articles of those runs only).
+fn order(snapshot: &Snapshot, found: &mut [Ranked], shown: std::ops::Range<usize>) -> Result<()> {
+    found.sort_unstable_by(|a, b| compare_keys(&b.key, &a.key).then(a.address.cmp(&b.address)));
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let fields = &snapshot.store.fields;
+    let mut start = 0;
+    while start < found.len() && start < shown.end {
+        let mut end = start + 1;
+        while end < found.len() && compare_keys(&found[end].key, &found[start].key).is_eq() {
+            end += 1;
+        }
+        if end - start > 1 && end > shown.start {
+            let run = &mut found[start..end];
+            let mut named = Vec::with_capacity(run.len());
+            for ranked in run.iter() {
+                let doc: TantivyDocument = snapshot.searcher.doc(ranked.address)?;
+                let path = doc
+                    .get_first(fields.path)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let record = doc.get_first(fields.record).and_then(|v| v.as_u64());
+                named.push((path, record, *ranked));
+            }
+            named.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (slot, (_, _, ranked)) in run.iter_mut().zip(named) {
+                *slot = ranked;
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// The sort key: (primary, score, day), compared in that order, larger first.
+type SortKey = (i64, Score, i64);
+
+fn sort_key(sort: Sort, score: Score, day: i64) -> SortKey {
+    match sort {
+        Sort::Relevance => (0, score, day),
+        Sort::Newest => (day, score, 0),
+        Sort::Oldest => (-day, score, 0),
+    }
+}
+
+fn compare_keys(a: &SortKey, b: &SortKey) -> Ordering {
+    a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
+/// The best `keep` matches by key, plus every match tied with the last of them, and the
+/// number of matches.
+struct RankedCollector {
+    sort: Sort,
+    keep: usize,
+}
+
+/// What [`RankedCollector`] gathers.
+struct RankedMatches {
+    found: Vec<Ranked>,
+    total: usize,
+}
+
+impl Collector for RankedCollector {
+    type Fruit = RankedMatches;
+    type Child = RankedSegmentCollector;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<RankedSegmentCollector> {
+        let published = segment
+            .fast_fields()
+            .date("published")
+            .ok()
+            .map(|column| column.first_or_default_col(DateTime::from_timestamp_secs(0)));
+        Ok(RankedSegmentCollector {
+            segment: ord,
+            published,
+            sort: self.sort,
+            found: RankedSet::new(self.keep),
+            total: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, parts: Vec<RankedMatches>) -> tantivy::Result<RankedMatches> {
+        let mut set = RankedSet::new(self.keep);
+        let mut total = 0;
+        for part in parts {
+            total += part.total;
+            for ranked in part.found {
+                set.push(ranked);
+            }
+        }
+        Ok(RankedMatches {
+            found: set.finish(),
+            total,
+        })
+    }
+}
+
+struct RankedSegmentCollector {
+    segment: SegmentOrdinal,
+    published: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<DateTime>>>,
+    sort: Sort,
+    found: RankedSet,
+    total: usize,
+}
+
+impl SegmentCollector for RankedSegmentCollector {
+    type Fruit = RankedMatches;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        let day = self
+            .published
+            .as_ref()
+            .map_or(0, |c| c.get_val(doc).into_timestamp_secs());
+        self.found.push(Ranked {
+            address: DocAddress::new(self.segment, doc),
+            score,
+            key: sort_key(self.sort, score, day),
+        });
+    }
+
+    fn harvest(self) -> RankedMatches {
+        RankedMatches {
+            found: self.found.finish(),
+            total: self.total,
+        }
+    }
+}
+
+/// The `keep` largest keys seen and all keys equal to the smallest of them. Matches go
+/// into a buffer; when it holds twice `keep`, it is cut back to the `keep` best (with
+/// ties), and anything below the cut is refused from then on.
+struct RankedSet {
+    keep: usize,
+    buffer: Vec<Ranked>,
+    /// Matches below this key cannot be among the best.
+    floor: Option<SortKey>,
+}
+
+impl RankedSet {
+    fn new(keep: usize) -> RankedSet {
+        RankedSet {
+            keep,
+            buffer: Vec::new(),
+            floor: None,
+        }
+    }
+
+    fn push(&mut self, ranked: Ranked) {
+        if self.keep == 0 {
+            return;
+        }
+        if let Some(floor) = &self.floor {
+            if compare_keys(&ranked.key, floor).is_lt() {
+                return;
+            }
+        }
+        self.buffer.push(ranked);
+        if self.buffer.len() >= self.keep.saturating_mul(2).max(64) {
+            self.cut();
+        }
+    }
+
+    /// Keeps the `keep` best and their ties.
+    fn cut(&mut self) {
+        if self.buffer.len() <= self.keep {
+            return;
+        }
+        let nth = self.keep - 1;
+        let (_, &mut pivot, _) = self
+            .buffer
+            .select_nth_unstable_by(nth, |a, b| compare_keys(&b.key, &a.key));
+        self.buffer
+            .retain(|r| !compare_keys(&r.key, &pivot.key).is_lt());
+        self.floor = Some(pivot.key);
+    }
+
+    fn finish(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.buffer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranked(score: f32, doc: u32) -> Ranked {
+        Ranked {
+            address: DocAddress::new(0, doc),
+            score,
+            key: sort_key(Sort::Relevance, score, 0),
+        }
+    }
+
+    #[test]
+    fn a_ranked_set_keeps_the_best_and_every_tie_with_the_last() {
+        let mut set = RankedSet::new(3);
+        for (doc, score) in [5.0, 1.0, 3.0, 3.0, 3.0, 0.5, 4.0, 3.0]
+            .into_iter()
+            .enumerate()
+        {
+            set.push(ranked(score, doc as u32));
+        }
+        let mut scores: Vec<f32> = set.finish().iter().map(|r| r.score).collect();
+        scores.sort_by(|a, b| b.total_cmp(a));
+        assert_eq!(scores, vec![5.0, 4.0, 3.0, 3.0, 3.0, 3.0]);
+    }
+
+    #[test]
+    fn a_ranked_set_of_everything_refuses_nothing() {
+        let mut set = RankedSet::new(usize::MAX);
+        for doc in 0..500 {
+            set.push(ranked((doc % 7) as f32, doc));
+        }
+        assert_eq!(set.finish().len(), 500);
+    }
+
+    #[test]
+    fn newest_and_oldest_order_by_day_first() {
+        let new = sort_key(Sort::Newest, 1.0, 200);
+        let old = sort_key(Sort::Newest, 9.0, 100);
+        assert!(compare_keys(&new, &old).is_gt());
+        let new = sort_key(Sort::Oldest, 1.0, 200);
+        let old = sort_key(Sort::Oldest, 9.0, 100);
+        assert!(compare_keys(&old, &new).is_gt());
+    }
+}

@@ -15,7 +15,7 @@
 //!
 //! Modules import only from modules listed above them here:
 //! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `index` →
-//! `query` → `search` → `output` → `cli`.
+//! `query` → `search` → `output` → `server` → `cli`.
 
 /// mimalloc: indexing and searching allocate many small, short-lived buffers across
 /// threads, which it serves faster than the system allocator.
@@ -35,3 +35,4 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod server;

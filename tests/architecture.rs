@@ -17,7 +17,8 @@ const LEVELS: &[(&str, u32)] = &[
     ("query", 6),
     ("search", 7),
     ("output", 8),
-    ("cli", 9),
+    ("server", 9),
+    ("cli", 10),
 ];
 
 fn level(module: &str) -> Option<u32> {

@@ -97,8 +97,8 @@ const EXAMPLE_QUERIES: &[&str] = &[
     "date:2023-06",
 ];
 
-/// Runs the demo; returns the exit code.
-pub fn run(ctx: &Context) -> anyhow::Result<i32> {
+/// Runs the demo, then serves its index when `serve` says how; returns the exit code.
+pub fn run(ctx: &Context, serve: Option<&super::ServeArgs>) -> anyhow::Result<i32> {
     let workspace = tempfile::tempdir().context("cannot create a temporary folder for the demo")?;
     let articles = workspace.path().join("articles");
     for (name, bytes) in SAMPLE_ARTICLES {
@@ -146,9 +146,18 @@ pub fn run(ctx: &Context) -> anyhow::Result<i32> {
         write!(out, "{}", human::search(&result, ctx.style))?;
         writeln!(out)?;
     }
+    if let Some(args) = serve {
+        writeln!(
+            out,
+            "Serving the sample index; open the address below in a browser. Ctrl-C stops."
+        )?;
+        out.flush()?;
+        drop(out);
+        return super::serve_command(&index_dir, args);
+    }
     writeln!(
         out,
-        "Index your own folder with `dossier index FOLDER`, then `dossier search QUERY`."
+        "Index your own folder with `dossier index FOLDER`, then `dossier search QUERY`; `dossier demo --serve` opens these samples in a browser."
     )?;
     Ok(super::EXIT_OK)
 }

@@ -148,7 +148,35 @@ enum Command {
     /// Summarise the index
     Stats,
     /// Index the sample articles into a temporary index and run example queries
-    Demo,
+    Demo {
+        /// Then serve the sample index (the web page and the API) until Ctrl-C
+        #[arg(long)]
+        serve: bool,
+        #[command(flatten)]
+        server: ServeArgs,
+    },
+    /// Serve the index over HTTP, read-only: the web page and a JSON API
+    Serve {
+        #[command(flatten)]
+        server: ServeArgs,
+    },
+}
+
+/// Where and how to serve.
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; anything but a loopback address also needs --allow-remote
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on (0 takes a free one)
+    #[arg(long, value_name = "N", default_value_t = 8730)]
+    port: u16,
+    /// Serve on a --bind address other than loopback: anyone who reaches it can read the index
+    #[arg(long)]
+    allow_remote: bool,
+    /// Seconds a search may run before it is stopped and answered with 503
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds)]
+    time_limit: f64,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -302,7 +330,8 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         }
         Command::Extract { files } => extract::run(files),
         Command::Stats => stats_command(&ctx),
-        Command::Demo => demo::run(&ctx),
+        Command::Demo { serve, server } => demo::run(&ctx, serve.then_some(server)),
+        Command::Serve { server } => serve_command(&ctx.index_dir, server),
     }
 }
 
@@ -320,6 +349,16 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     // Ctrl-C keeps its default meaning, which is fine for a short run.
     let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
     flag
+}
+
+/// A time limit: a number of seconds above 0 (fractions allowed), at most a day.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err(format!(
+            "\"{text}\" is not a number of seconds above 0 and at most 86400, like 10 or 2.5"
+        )),
+    }
 }
 
 /// `--from DATE`: the first day of a day, month or year.
@@ -427,4 +466,31 @@ fn stats_command(ctx: &Context) -> anyhow::Result<i32> {
         print!("{}", human::stats(&stats));
     }
     Ok(EXIT_OK)
+}
+
+/// Serves `index_dir` until Ctrl-C: exit 130, as an interrupted command.
+fn serve_command(index_dir: &std::path::Path, args: &ServeArgs) -> anyhow::Result<i32> {
+    let config = crate::server::ServeConfig {
+        index_dir: index_dir.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+        allow_remote: args.allow_remote,
+        limits: crate::server::Limits {
+            time_limit: std::time::Duration::from_secs_f64(args.time_limit),
+            ..Default::default()
+        },
+    };
+    if !args.bind.is_loopback() && args.allow_remote {
+        eprintln!(
+            "dossier: warning: serving on {}: anyone who can reach this address and port can read every article in the index",
+            args.bind
+        );
+    }
+    crate::server::serve(config, |address| {
+        eprintln!(
+            "dossier: serving {} at http://{address}/",
+            human::sanitize(&index_dir.display().to_string())
+        );
+    })?;
+    Ok(EXIT_INTERRUPTED)
 }

@@ -113,43 +113,26 @@ fn group_mentions(text: &str, mentions: Vec<Mention>, entities: &mut Vec<EntityJ
     }
 }
 
-/// Analyses one article.
-pub fn analyse(
-    origin: Origin,
-    article: RawArticle,
-    extractor: &EntityExtractor,
-) -> AnalysedArticle {
-    let lang = detect_language(&article.title, &article.body);
-    let evidence = dates::Evidence {
-        hint: article.date_hint.as_ref(),
-        header_lines: &article.header_lines,
-        body: &article.body,
-        path: origin.path,
-        mtime: origin.mtime,
-    };
-    let published = dates::publication_date(&evidence);
-    let anchor = published.filter(|p| p.anchors_text).map(|p| p.day);
-    let dates = dates::mentioned_dates(&article.body, anchor)
+/// The days a body mentions, with where; weekdays and dates without a year resolved
+/// against `anchor` (a publication day that can date the text), else left out.
+pub fn mentioned_days(body: &str, anchor: Option<Date>) -> Vec<DateMentionJson> {
+    dates::mentioned_dates(body, anchor)
         .into_iter()
         .map(|m| DateMentionJson {
             date: m.day.to_string(),
-            text: article.body[m.start..m.end].to_string(),
+            text: body[m.start..m.end].to_string(),
             start: m.start,
             end: m.end,
         })
-        .collect();
-    let source = article
-        .source
-        .clone()
-        .or_else(|| article.url.as_deref().and_then(url_host));
+        .collect()
+}
+
+/// The entities of an article with their body mentions, in order of first mention;
+/// then the countries of the places named, and the entities named only in the title,
+/// without mentions.
+pub fn article_entities(title: &str, body: &str, extractor: &EntityExtractor) -> Vec<EntityJson> {
     let mut entities = Vec::new();
-    group_mentions(
-        &article.body,
-        extractor.extract(&article.body),
-        &mut entities,
-    );
-    // Countries of the places named, and entities named only in the title, count too,
-    // without body mentions.
+    group_mentions(body, extractor.extract(body), &mut entities);
     let places: Vec<String> = entities
         .iter()
         .filter(|e| e.kind == EntityKind::Place)
@@ -167,7 +150,7 @@ pub fn analyse(
             });
         }
     }
-    for mention in extractor.extract(&article.title) {
+    for mention in extractor.extract(title) {
         if !entities
             .iter()
             .any(|e| e.kind == mention.kind && e.name == mention.name)
@@ -179,6 +162,31 @@ pub fn analyse(
             });
         }
     }
+    entities
+}
+
+/// Analyses one article.
+pub fn analyse(
+    origin: Origin,
+    article: RawArticle,
+    extractor: &EntityExtractor,
+) -> AnalysedArticle {
+    let lang = detect_language(&article.title, &article.body);
+    let evidence = dates::Evidence {
+        hint: article.date_hint.as_ref(),
+        header_lines: &article.header_lines,
+        body: &article.body,
+        path: origin.path,
+        mtime: origin.mtime,
+    };
+    let published = dates::publication_date(&evidence);
+    let anchor = published.filter(|p| p.anchors_text).map(|p| p.day);
+    let dates = mentioned_days(&article.body, anchor);
+    let source = article
+        .source
+        .clone()
+        .or_else(|| article.url.as_deref().and_then(url_host));
+    let entities = article_entities(&article.title, &article.body, extractor);
     AnalysedArticle {
         key: article_key(origin.file_key, article.record),
         path: origin.path.to_string(),

@@ -56,3 +56,18 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value)
         .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"cannot serialise output: {e}\"}}"))
 }
+
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    version: u32,
+    #[serde(flatten)]
+    inner: &'a T,
+}
+
+/// Any object with `"version": 1` in front (the article view, a facet list).
+pub fn versioned<T: Serialize>(inner: &T) -> String {
+    to_json(&Versioned {
+        version: VERSION,
+        inner,
+    })
+}

@@ -27,9 +27,11 @@
 //! # Ok(()) }
 //! ```
 
+pub mod article;
 pub mod collect;
 pub mod entities;
 pub mod explain;
+pub mod export;
 pub mod facets;
 pub mod load;
 pub mod matching;

@@ -52,7 +52,16 @@ pub struct Plan {
 impl Plan {
     /// Parses, resolves and compiles `text` for `snapshot`.
     pub fn new(snapshot: &Snapshot, text: &str, bounds: DateBounds) -> Result<Plan> {
-        let expr = with_bounds(parse(text)?, bounds);
+        Plan::of_expr(snapshot, text, with_bounds(parse(text)?, bounds))
+    }
+
+    /// A plan that matches every article (newest first): the empty query of a page
+    /// that has not searched yet.
+    pub fn everything(snapshot: &Snapshot) -> Result<Plan> {
+        Plan::of_expr(snapshot, "", Expr::And(Vec::new()))
+    }
+
+    fn of_expr(snapshot: &Snapshot, text: &str, expr: Expr) -> Result<Plan> {
         let index_entities = snapshot.entities();
         let recording = Recording {
             inner: &index_entities,

@@ -22,6 +22,9 @@ pub enum DateSource {
 }
 
 impl DateSource {
+    /// The sources that say when a copy was made, not when the article ran.
+    pub const UNCERTAIN: &'static [DateSource] = &[DateSource::Mtime];
+
     /// The name used in the index and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -73,6 +73,18 @@ pub fn from_tantivy(value: tantivy::DateTime) -> Option<Date> {
     day_of_epoch_seconds(value.into_timestamp_secs())
 }
 
+/// The first day an index's date fields can hold (Tantivy counts nanoseconds in 64 bits:
+/// about 292 years either side of 1970).
+pub const FIRST_INDEXED_DAY: Date = Date::constant(1678, 1, 1);
+/// The last day an index's date fields can hold.
+pub const LAST_INDEXED_DAY: Date = Date::constant(2261, 12, 31);
+
+/// A day moved into the span the index can hold: a range over 1000..2030 filters as
+/// 1678..2030, which is the same articles.
+pub fn clamp_to_index(day: Date) -> Date {
+    day.clamp(FIRST_INDEXED_DAY, LAST_INDEXED_DAY)
+}
+
 /// Seconds since the epoch at UTC midnight of a day.
 pub fn day_to_epoch_seconds(day: Date) -> i64 {
     let days = day

@@ -285,10 +285,11 @@ impl<'a> Compiler<'a> {
                     DateField::Published => fields.published,
                     DateField::Mentioned => fields.mentioned,
                 };
+                // Days beyond what the index's dates can hold match as far as they go.
                 let bound = |day: Option<jiff::civil::Date>| match day {
                     Some(day) => Bound::Included(Term::from_field_date_for_search(
                         field,
-                        dates::to_tantivy(day),
+                        dates::to_tantivy(dates::clamp_to_index(day)),
                     )),
                     None => Bound::Unbounded,
                 };

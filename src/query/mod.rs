@@ -6,6 +6,7 @@
 pub mod ast;
 pub mod compile;
 pub mod deadline;
+pub mod edit;
 pub mod near;
 pub mod parser;
 pub mod proximity;

@@ -658,6 +658,9 @@ pub fn parse_date_bound(text: &str) -> Result<(jiff::civil::Date, jiff::civil::D
         s.parse::<i32>().map_err(|_| bad())
     };
     let year = number(parts[0], 4)? as i16;
+    if year < 1 {
+        return Err(format!("bad date \"{text}\": years go from 0001 to 9999"));
+    }
     match parts.len() {
         1 => Ok((
             Date::new(year, 1, 1).map_err(|_| bad())?,
@@ -839,6 +842,12 @@ mod tests {
         );
         assert!(range("2022-02-30").is_err());
         assert!(range("2022-03..2022-01").is_err());
+        assert!(range("0000").unwrap_err().contains("0001 to 9999"));
+        assert!(range("10000").is_err());
+        assert_eq!(
+            range("1000..2030").unwrap().0.as_deref(),
+            Some("1000-01-01")
+        );
     }
 
     #[test]

@@ -124,6 +124,46 @@ pub fn collect_all(
     Ok(found)
 }
 
+/// The publication days (facet buckets of `interval`) of the plan's matches whose day
+/// comes only from a file time or a saved page: the timeline draws them apart.
+pub fn uncertain_days(
+    snapshot: &Snapshot,
+    plan: &Plan,
+    interval: crate::dates::Interval,
+    deadline: Option<Deadline>,
+) -> Result<Vec<super::stats::Count>> {
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let field = snapshot.store.fields.published_source;
+    let copy_dates: Vec<(Occur, Box<dyn Query>)> = crate::model::DateSource::UNCERTAIN
+        .iter()
+        .map(|source| {
+            let term = tantivy::Term::from_field_text(field, source.as_str());
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, plan.query().box_clone()),
+        (Occur::Must, Box::new(BooleanQuery::new(copy_dates))),
+    ]);
+    let searcher = &snapshot.searcher;
+    let facets = with_deadline(&query, deadline, |query| {
+        let counting = FacetCollector::with_options(
+            &FacetOptions::new(interval),
+            snapshot.store.facet_values_for(searcher)?,
+        );
+        let facets = searcher.search(query, &counting)?;
+        if counting.met_unnamed_values() {
+            return Err(snapshot.store.unnamed_facet_values());
+        }
+        Ok(facets)
+    })?;
+    Ok(facets.published)
+}
+
 /// Filter-only queries have no scores to rank by: newest first.
 fn effective_sort(plan: &Plan, sort: Sort) -> Sort {
     match (sort, plan.ranked) {

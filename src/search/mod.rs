@@ -157,9 +157,20 @@ impl Snapshot {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResult> {
         let started = Instant::now();
         let plan = Plan::new(self, &request.query, request.bounds)?;
+        self.run(&plan, request, started)
+    }
+
+    /// The stages after the plan: collect, then load with passages. `started` is when
+    /// the caller began (for `took_ms`).
+    pub fn run(
+        &self,
+        plan: &Plan,
+        request: &SearchRequest,
+        started: Instant,
+    ) -> Result<SearchResult> {
         let collected = collect::collect(
             self,
-            &plan,
+            plan,
             &CollectRequest {
                 limit: request.limit,
                 offset: request.offset,
@@ -184,7 +195,7 @@ impl Snapshot {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: collected.facets,
-            warnings: plan.warnings,
+            warnings: plan.warnings.clone(),
         })
     }
 }

@@ -75,7 +75,8 @@ impl ApiError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    /// The status code the error answers with.
+    pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Query(_) | ApiError::Parameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -104,7 +105,8 @@ impl ApiError {
         }
     }
 
-    fn message(&self) -> String {
+    /// What went wrong and what to do.
+    pub fn message(&self) -> String {
         match self {
             ApiError::Query(error) => error.message.clone(),
             ApiError::Parameter { message, .. } | ApiError::TooLarge { message, .. } => {
@@ -123,6 +125,16 @@ impl ApiError {
             ApiError::Busy => {
                 "too many searches are running at once; try again in a moment".to_string()
             }
+        }
+    }
+
+    /// Seconds to wait before asking again, for the errors that pass.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Unavailable(_) | ApiError::TimedOut(_) | ApiError::Busy => {
+                Some(RETRY_AFTER.as_secs())
+            }
+            _ => None,
         }
     }
 
@@ -155,19 +167,15 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = json(self.status(), self.to_json());
-        match self {
-            ApiError::Unavailable(_) | ApiError::TimedOut(_) | ApiError::Busy => {
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(RETRY_AFTER.as_secs()),
-                );
-            }
-            ApiError::MethodNotAllowed => {
-                response
-                    .headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-            }
-            _ => {}
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let ApiError::MethodNotAllowed = self {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         }
         response
     }

@@ -8,17 +8,68 @@ use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::Serialize;
 
 use super::answer::{json, ApiError};
 use super::params::{Params, MAX_SNIPPETS};
-use super::App;
+use super::{App, Route};
 use crate::output;
 use crate::search::article::article as article_view;
 use crate::search::collect::{collect, CollectRequest};
 use crate::search::export::Export;
 use crate::search::stats::{self, Count};
 use crate::search::{DateBounds, FacetOptions, Plan, SearchRequest, Snapshot};
+
+/// `GET /api/search`.
+pub const SEARCH: Route = Route {
+    path: "/api/search",
+    parameters: SEARCH_PARAMETERS,
+    handler: || get(search),
+};
+
+const SEARCH_PARAMETERS: &[&str] = &[
+    "q",
+    "n",
+    "offset",
+    "sort",
+    "snippets",
+    "facets",
+    "interval",
+    "facet_size",
+    "explain",
+];
+const ARTICLE_PARAMETERS: &[&str] = &["id", "q"];
+const FACET_PARAMETERS: &[&str] = &["kind", "q", "prefix", "n"];
+const EXPORT_PARAMETERS: &[&str] = &["q", "format", "sort"];
+
+/// `GET /api/article`.
+pub const ARTICLE: Route = Route {
+    path: "/api/article",
+    parameters: ARTICLE_PARAMETERS,
+    handler: || get(article),
+};
+
+/// `GET /api/facet`.
+pub const FACET: Route = Route {
+    path: "/api/facet",
+    parameters: FACET_PARAMETERS,
+    handler: || get(facet),
+};
+
+/// `GET /api/stats`.
+pub const STATS: Route = Route {
+    path: "/api/stats",
+    parameters: &[],
+    handler: || get(stats),
+};
+
+/// `GET /api/export`.
+pub const EXPORT: Route = Route {
+    path: "/api/export",
+    parameters: EXPORT_PARAMETERS,
+    handler: || get(export),
+};
 
 /// The most facet values `facet_size` may ask for.
 const MAX_FACET_SIZE: usize = 1000;
@@ -27,8 +78,9 @@ const MAX_PREFIX_BYTES: usize = 200;
 
 /// `GET /api/search`: what `dossier search Q --json` prints with the same options.
 pub async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let request = match search_request(&params) {
+    let request = match Params::of("/api/search", SEARCH_PARAMETERS, raw.as_deref())
+        .and_then(|p| search_request(&p))
+    {
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
@@ -71,8 +123,9 @@ pub fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
 /// `GET /api/article?id=ID[&q=Q]`: the article with its entities, days and the query's
 /// highlights.
 pub async fn article(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let (id, query) = match article_request(&params) {
+    let (id, query) = match Params::of("/api/article", ARTICLE_PARAMETERS, raw.as_deref())
+        .and_then(|p| article_request(&p))
+    {
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
@@ -124,8 +177,9 @@ struct FacetJson<'a> {
 
 /// `GET /api/facet?kind=K&q=Q[&prefix=P][&n=N]`: one facet's values over all matches.
 pub async fn facet(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let request = match facet_request(&params) {
+    let request = match Params::of("/api/facet", FACET_PARAMETERS, raw.as_deref())
+        .and_then(|p| facet_request(&p))
+    {
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
@@ -219,7 +273,7 @@ pub fn facet_values(
     snapshot: &Snapshot,
     request: &FacetRequest,
     deadline: crate::search::Deadline,
-) -> Result<Vec<Count>, ApiError> {
+) -> crate::error::Result<Vec<Count>> {
     let plan = if request.query.trim().is_empty() {
         Plan::everything(snapshot)?
     } else {
@@ -244,7 +298,10 @@ pub fn facet_values(
 }
 
 /// `GET /api/stats`: what `dossier stats --json` prints.
-pub async fn stats(State(app): State<Arc<App>>) -> Response {
+pub async fn stats(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
+    if let Err(error) = Params::of("/api/stats", &[], raw.as_deref()) {
+        return error.into_response();
+    }
     app.answer(|snapshot, _| {
         let summary = stats::collect(&snapshot.store, &snapshot.searcher)?;
         Ok(json(StatusCode::OK, output::json::to_json(&summary)))
@@ -261,8 +318,8 @@ pub enum ExportFormat {
 
 /// `GET /api/export?q=Q&format=csv|jsonl`: every match, streamed.
 pub async fn export(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
     let request = (|| {
+        let params = Params::of("/api/export", EXPORT_PARAMETERS, raw.as_deref())?;
         let format = match params.get("format") {
             None => Err(ApiError::parameter(
                 "format",

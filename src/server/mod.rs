@@ -160,15 +160,49 @@ impl App {
     }
 }
 
-/// The routes: the API, the page and its files, behind the guard.
+/// A path the server answers, with the query parameters it takes and its handler.
+pub struct Route {
+    pub path: &'static str,
+    pub parameters: &'static [&'static str],
+    handler: fn() -> axum::routing::MethodRouter<Arc<App>>,
+}
+
+/// Every route the server knows: the router is built from this list, requests with
+/// other parameters are refused, and a test holds `docs/openapi.json` to it.
+pub const ROUTES: &[Route] = &[
+    api::SEARCH,
+    api::ARTICLE,
+    api::FACET,
+    api::STATS,
+    api::EXPORT,
+    page::SEARCH,
+    page::ARTICLE,
+    page::STYLE,
+    page::SCRIPT,
+    OPENAPI,
+];
+
+/// The API's description, served as the file in `docs/`.
+pub const OPENAPI: Route = Route {
+    path: "/openapi.json",
+    parameters: &[],
+    handler: || get(openapi),
+};
+
+/// The OpenAPI 3.1 description of every route (`docs/openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../../docs/openapi.json");
+
+async fn openapi() -> Response {
+    answer::json(axum::http::StatusCode::OK, OPENAPI_JSON.to_string())
+}
+
+/// The routes, behind the guard.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/api/search", get(api::search))
-        .route("/api/article", get(api::article))
-        .route("/api/facet", get(api::facet))
-        .route("/api/stats", get(api::stats))
-        .route("/api/export", get(api::export))
-        .merge(page::routes())
+    let mut router = Router::new();
+    for route in ROUTES {
+        router = router.route(route.path, (route.handler)());
+    }
+    router
         .fallback(not_found)
         .layer(axum::middleware::from_fn(guard::guard))
         .with_state(app)

@@ -30,6 +30,31 @@ impl Params {
         Params { pairs }
     }
 
+    /// Parses a raw query string for a route, refusing parameters it does not take (a
+    /// misspelt `?query=` answers with what the route takes, instead of being ignored).
+    pub fn of(path: &str, parameters: &[&str], raw: Option<&str>) -> Result<Params, ApiError> {
+        let params = Params::parse(raw);
+        if let Some((unknown, _)) = params
+            .pairs
+            .iter()
+            .find(|(k, _)| !parameters.contains(&k.as_str()))
+        {
+            let taken = if parameters.is_empty() {
+                "none".to_string()
+            } else {
+                parameters.join(", ")
+            };
+            return Err(ApiError::parameter(
+                &clip(unknown),
+                format!(
+                    "{path} takes no parameter \"{}\"; it takes: {taken}",
+                    clip(unknown)
+                ),
+            ));
+        }
+        Ok(params)
+    }
+
     /// The value of `name` (the first, when given twice).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs

@@ -107,7 +107,7 @@ pub fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
     Ok(SearchRequest {
         query: params.query(true)?,
         limit: params.count("n", 10)?,
-        offset: params.number("offset", 0)?,
+        offset: params.bounded("offset", 0, crate::server::params::MAX_OFFSET)?,
         sort: params.sort()?,
         snippets: params.bounded("snippets", 2, MAX_SNIPPETS)?,
         facets: facets.then(|| FacetOptions {

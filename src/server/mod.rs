@@ -192,7 +192,10 @@ pub const OPENAPI: Route = Route {
 /// The OpenAPI 3.1 description of every route (`docs/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../../docs/openapi.json");
 
-async fn openapi() -> Response {
+async fn openapi(axum::extract::RawQuery(raw): axum::extract::RawQuery) -> Response {
+    if let Err(error) = params::Params::of("/openapi.json", &[], raw.as_deref()) {
+        return error.into_response();
+    }
     answer::json(axum::http::StatusCode::OK, OPENAPI_JSON.to_string())
 }
 

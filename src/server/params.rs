@@ -9,6 +9,8 @@ use crate::search::Sort;
 pub const MAX_QUERY_BYTES: usize = 4096;
 /// The most hits (or facet values) a request may ask for (SPEC §7: more is 413).
 pub const MAX_HITS: usize = 1000;
+/// The largest offset a request may page to.
+pub const MAX_OFFSET: usize = u32::MAX as usize;
 /// The most passages a hit may be asked for.
 pub const MAX_SNIPPETS: usize = 20;
 

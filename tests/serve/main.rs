@@ -5,6 +5,8 @@
 
 mod api;
 mod lifecycle;
+mod openapi;
+mod page;
 mod security;
 
 use std::io::{BufRead, BufReader, Read, Write};

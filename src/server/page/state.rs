@@ -15,6 +15,9 @@ pub const SEARCH_PARAMETERS: &[&str] = &[
 /// The article page's: its id, and the search it was opened from.
 pub const ARTICLE_PARAMETERS: &[&str] = &["id", "q", "sort", "offset", "interval", "dates"];
 
+/// The longest search inside a facet, in characters.
+const MAX_PREFIX_CHARS: usize = 100;
+
 /// Hits a page shows.
 pub const PAGE_SIZE: usize = 10;
 
@@ -38,11 +41,11 @@ impl PageState {
     /// Reads a page's parameters.
     pub fn read(params: &Params) -> Result<PageState, ApiError> {
         let interval = match params.get("interval") {
-            None | Some("") | Some("auto") => None,
+            None | Some("auto") => None,
             Some(_) => Some(params.interval()?),
         };
         let facet = match params.get("facet") {
-            None | Some("") => None,
+            None => None,
             Some(_) => Some(params.choice(
                 "facet",
                 &[
@@ -57,7 +60,7 @@ impl PageState {
         Ok(PageState {
             query: params.query(false)?,
             sort: params.sort()?,
-            offset: params.number("offset", 0)?,
+            offset: params.bounded("offset", 0, crate::server::params::MAX_OFFSET)?,
             interval,
             dates: params.choice(
                 "dates",
@@ -68,10 +71,15 @@ impl PageState {
                 DateField::Published,
             )?,
             facet,
-            prefix: params
-                .get("prefix")
-                .map(|p| p.chars().take(100).collect())
-                .unwrap_or_default(),
+            prefix: match params.get("prefix") {
+                Some(prefix) if prefix.chars().count() > MAX_PREFIX_CHARS => {
+                    return Err(ApiError::parameter(
+                        "prefix",
+                        format!("prefix must be at most {MAX_PREFIX_CHARS} characters"),
+                    ))
+                }
+                prefix => prefix.unwrap_or_default().to_string(),
+            },
         })
     }
 

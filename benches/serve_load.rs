@@ -12,6 +12,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+/// Bytes read from the socket at a time.
+const READ_BYTES: usize = 64 * 1024;
+
 /// One keep-alive connection.
 struct Client {
     reader: BufReader<TcpStream>,
@@ -66,7 +69,7 @@ impl Client {
             }
         }
         let mut total = 0;
-        let mut buffer = vec![0u8; 64 * 1024];
+        let mut buffer = vec![0u8; READ_BYTES];
         if chunked {
             loop {
                 line.clear();
@@ -79,7 +82,7 @@ impl Client {
                 }
                 let mut left = size;
                 while left > 0 {
-                    let n = self.reader.read(&mut buffer[..left.min(buffer.len())])?;
+                    let n = self.reader.read(&mut buffer[..left.min(READ_BYTES)])?;
                     anyhow::ensure!(n > 0, "connection closed inside a chunk");
                     sink(&buffer[..n]);
                     left -= n;
@@ -91,7 +94,7 @@ impl Client {
         } else {
             let mut left = length.unwrap_or(0);
             while left > 0 {
-                let n = self.reader.read(&mut buffer[..left.min(buffer.len())])?;
+                let n = self.reader.read(&mut buffer[..left.min(READ_BYTES)])?;
                 anyhow::ensure!(n > 0, "connection closed inside a body");
                 sink(&buffer[..n]);
                 left -= n;

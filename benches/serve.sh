@@ -30,7 +30,9 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q " at http://" "$work/serve.log" && break; sleep 0.1; done
 base=$(sed -n 's/.* at \(http:\/\/[^ ]*\)\/$/\1/p' "$work/serve.log")
-rss() { awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$server/status"; }
+# Peak resident memory, then what is resident now: heap and the like (anonymous) apart
+# from pages of the index's files mapped in (file-backed, given back under pressure).
+rss() { awk '/VmHWM/ {p=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "peak %d MB; now %d MB anonymous + %d MB of mapped index files\n", p/1024, a/1024, f/1024}' "/proc/$server/status"; }
 
 echo "corpus: synth-$mb; $(date -u +%Y-%m-%d); $(nproc) cores; $(git -C "$here" rev-parse --short HEAD)"
 rounds=5

@@ -103,3 +103,53 @@ fn demo_serve_serves_the_samples() {
     assert!(found["total"].as_u64().unwrap() >= 1);
     assert_eq!(server.interrupt(), Some(130));
 }
+
+#[test]
+fn ctrl_c_lets_an_export_in_flight_finish() {
+    use std::io::{Read, Write};
+    let ws = Workspace::bare();
+    std::fs::create_dir_all(ws.path("wire")).unwrap();
+    // Long titles make an export of some 9 MB: more than socket buffers hold, so the
+    // server is still writing when Ctrl-C comes.
+    let mut records = String::new();
+    let long = "harbour traffic report ".repeat(120);
+    for n in 0..3000 {
+        records.push_str(&format!(
+            "{{\"title\":\"Harbour report {n} {long}\",\"text\":\"The harbour office in Portmere counted {n} ships on Monday, its spokesman said.\",\"published\":\"2024-03-04\"}}\n"
+        ));
+    }
+    std::fs::write(ws.path("wire/reports.jsonl"), records).unwrap();
+    assert!(ws.cli(&["index", "wire", "-q"]).status.success());
+    let server = ws.serve(&[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let host = format!("127.0.0.1:{}", server.port);
+    stream
+        .write_all(
+            super::request_text(
+                "GET",
+                "/api/export?q=harbour&format=jsonl",
+                &[("Host", &host)],
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    // Take a little of the answer, then press Ctrl-C while the rest is still coming.
+    let mut first = [0u8; 512];
+    stream.read_exact(&mut first).unwrap();
+    let pid = server.child.id();
+    super::signal(pid, "INT");
+    std::thread::sleep(Duration::from_millis(300));
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).unwrap();
+    let mut bytes = first.to_vec();
+    bytes.extend(rest);
+    let text = String::from_utf8_lossy(&bytes);
+    let rows = text.matches("\"version\":1").count();
+    assert!(
+        bytes.len() > 8_000_000,
+        "the export is {} bytes",
+        bytes.len()
+    );
+    assert_eq!(rows, 3000, "every row arrived after Ctrl-C");
+    assert_eq!(server.interrupt(), Some(130));
+}

@@ -449,21 +449,20 @@ fn keep_contenders(list: &mut Vec<(u32, u32)>, n: usize) {
 }
 
 /// Day counts (YYYYMMDD, articles) summed into calendar buckets, oldest first.
-fn date_buckets(mut days: Vec<(u32, u64)>, interval: Interval) -> Vec<Count> {
-    days.sort_unstable();
+fn date_buckets(days: Vec<(u32, u64)>, interval: Interval) -> Vec<Count> {
     let bucket_of = |day: u32| match interval {
         Interval::Day => day,
         Interval::Month => day / 100,
         Interval::Year => day / 10_000,
     };
-    let mut buckets: Vec<(u32, u64)> = Vec::new();
+    // A broad search counts thousands of distinct days into a few hundred months: sum
+    // into buckets first, then sort the buckets.
+    let mut sums: rustc_hash::FxHashMap<u32, u64> = rustc_hash::FxHashMap::default();
     for (day, count) in days {
-        let bucket = bucket_of(day);
-        match buckets.last_mut() {
-            Some((last, total)) if *last == bucket => *total += count,
-            _ => buckets.push((bucket, count)),
-        }
+        *sums.entry(bucket_of(day)).or_insert(0) += count;
     }
+    let mut buckets: Vec<(u32, u64)> = sums.into_iter().collect();
+    buckets.sort_unstable();
     buckets
         .into_iter()
         .map(|(bucket, count)| Count {

@@ -20,7 +20,7 @@ fn bodies() -> Vec<String> {
     let root = std::env::var_os("DOSSIER_BENCH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news"));
-    let files = walk(&[root]).files;
+    let files = walk(&[root], &[]).files;
     let mut bodies = Vec::new();
     let mut total = 0;
     'outer: loop {

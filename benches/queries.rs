@@ -51,6 +51,7 @@ fn index() -> (Option<tempfile::TempDir>, PathBuf) {
         limits: Default::default(),
         commit_every_bytes: dossier::index::DEFAULT_COMMIT_MB << 20,
         settle: dossier::index::SETTLE,
+        extract_entities: true,
     };
     run_index(temp.path(), &request, &NoProgress).expect("the bench corpus indexes");
     let path = temp.path().to_path_buf();

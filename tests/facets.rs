@@ -30,6 +30,7 @@ fn article(n: usize, people: &[String]) -> AnalysedArticle {
             })
             .collect(),
         dates: Vec::new(),
+        title_mentions: Vec::new(),
     }
 }
 

@@ -59,6 +59,7 @@ impl Folder {
             limits: Default::default(),
             commit_every_bytes: 1 << 20,
             settle,
+            extract_entities: true,
         };
         run_index(&self.index, &request, &NoProgress).unwrap()
     }

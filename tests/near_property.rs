@@ -220,6 +220,7 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
             source: None,
             entities,
             dates: Vec::new(),
+            title_mentions: Vec::new(),
         };
         writer
             .add_document(build_document(

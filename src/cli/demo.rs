@@ -119,6 +119,7 @@ pub fn run(ctx: &Context, serve: Option<&super::ServeArgs>) -> anyhow::Result<i3
         limits: Default::default(),
         commit_every_bytes: crate::index::DEFAULT_COMMIT_MB << 20,
         settle: crate::index::SETTLE,
+        extract_entities: true,
     };
     let summary = run_index(&index_dir, &request, &NoProgress)?;
     let mut out = std::io::stdout().lock();

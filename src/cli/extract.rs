@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::entities::extract::EntityExtractor;
 use crate::index::document::{analyse, Origin};
-use crate::ingest::{decode::decode, read_source, source_file};
+use crate::ingest::{decode::decode, read_source, source_file, walk, SourceFile};
 use crate::model::RawArticle;
 use crate::output::json::{to_json, VERSION};
 
@@ -17,12 +17,13 @@ struct ExtractJson<'a> {
     article: &'a crate::index::document::AnalysedArticle,
 }
 
-/// Runs extract over the named files; returns the exit code.
-pub fn run(files: &[String]) -> anyhow::Result<i32> {
+/// Runs extract over the named files and folders (walked as `index` walks them);
+/// returns the exit code.
+pub fn run(names: &[String]) -> anyhow::Result<i32> {
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for name in files {
+    for name in names {
         if name == "-" {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes)?;
@@ -31,66 +32,82 @@ pub fn run(files: &[String]) -> anyhow::Result<i32> {
                 body: decode(&bytes).0,
                 ..RawArticle::default()
             };
-            let article = analyse(
-                Origin {
-                    file_key: "-",
-                    path: "-",
-                    mtime: 0,
-                },
-                raw,
-                EntityExtractor::shipped(),
-            );
-            writeln!(
-                out,
-                "{}",
-                to_json(&ExtractJson {
-                    version: VERSION,
-                    article: &article
-                })
-            )?;
+            let origin = Origin {
+                file_key: "-",
+                path: "-",
+                mtime: 0,
+            };
+            print_article(&mut out, &analyse(origin, raw, EntityExtractor::shipped()))?;
             continue;
         }
         let path = Path::new(name);
-        let outcome =
-            source_file(path).and_then(|file| read_source(&file).map(|read| (file, read)));
-        match outcome {
-            Ok((file, read)) => {
-                let display = file.path.to_string_lossy();
-                let origin = Origin {
-                    file_key: &file.key,
-                    path: &display,
-                    mtime: file.mtime,
-                };
-                for raw in read.articles {
-                    let article = analyse(origin, raw, EntityExtractor::shipped());
-                    writeln!(
-                        out,
-                        "{}",
-                        to_json(&ExtractJson {
-                            version: VERSION,
-                            article: &article
-                        })
-                    )?;
-                }
-                for failure in read.failures {
-                    eprintln!(
-                        "dossier: skipped {}:{}: {}",
-                        failure.path,
-                        failure.line.unwrap_or(0),
-                        failure.reason
-                    );
-                    failed = true;
-                }
-            }
-            Err(reason) => {
-                eprintln!("dossier: skipped {name}: {reason}");
+        let files = if path.is_dir() {
+            let walked = walk(&[path.to_path_buf()], &[]);
+            for failure in &walked.failures {
+                eprintln!("dossier: skipped {}: {}", failure.path, failure.reason);
                 failed = true;
             }
+            walked.files
+        } else {
+            match source_file(path) {
+                Ok(file) => vec![file],
+                Err(reason) => {
+                    eprintln!("dossier: skipped {name}: {reason}");
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        for file in files {
+            failed |= !extract_file(&mut out, &file)?;
         }
     }
+    out.flush()?;
     Ok(if failed {
         super::EXIT_ERROR
     } else {
         super::EXIT_OK
     })
+}
+
+/// Prints every article of one file; false when the file or a record was rejected.
+fn extract_file(out: &mut impl Write, file: &SourceFile) -> std::io::Result<bool> {
+    let read = match read_source(file) {
+        Ok(read) => read,
+        Err(reason) => {
+            eprintln!("dossier: skipped {}: {reason}", file.path.display());
+            return Ok(false);
+        }
+    };
+    let display = file.path.to_string_lossy();
+    let origin = Origin {
+        file_key: &file.key,
+        path: &display,
+        mtime: file.mtime,
+    };
+    for raw in read.articles {
+        print_article(out, &analyse(origin, raw, EntityExtractor::shipped()))?;
+    }
+    for failure in &read.failures {
+        let line = failure.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!(
+            "dossier: skipped {}{line}: {}",
+            failure.path, failure.reason
+        );
+    }
+    Ok(read.failures.is_empty())
+}
+
+fn print_article(
+    out: &mut impl Write,
+    article: &crate::index::document::AnalysedArticle,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        to_json(&ExtractJson {
+            version: VERSION,
+            article
+        })
+    )
 }

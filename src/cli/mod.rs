@@ -1,6 +1,7 @@
 //! The command line: the only place that knows clap, environment variables, terminals
 //! and progress bars. Flags are parsed once into plain requests for the library.
 
+mod batch;
 mod demo;
 mod extract;
 mod progress;
@@ -27,6 +28,9 @@ pub const EXIT_ERROR: i32 = 2;
 /// Exit code: interrupted by the user.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
+/// Where options every command takes are listed in help: after the command's own.
+const GLOBAL: usize = 100;
+
 /// The index directory when neither --index nor DOSSIER_INDEX names one.
 const DEFAULT_INDEX_DIR: &str = ".dossier";
 
@@ -38,19 +42,19 @@ const DEFAULT_INDEX_DIR: &str = ".dossier";
 )]
 struct Cli {
     /// Index directory [default: $DOSSIER_INDEX, else ./.dossier]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", display_order = GLOBAL)]
     index: Option<PathBuf>,
-    /// Print JSON (SPEC §6) instead of text
-    #[arg(long, global = true)]
+    /// Print JSON objects (each with "version": 1) instead of text
+    #[arg(long, global = true, display_order = GLOBAL)]
     json: bool,
     /// Colour: auto (terminal and no NO_COLOR), always or never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, display_order = GLOBAL)]
     color: ColorChoice,
     /// Print only results and errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = GLOBAL)]
     quiet: bool,
     /// Also list skipped files and other details
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = GLOBAL)]
     verbose: bool,
     #[command(subcommand)]
     command: Command,
@@ -108,9 +112,9 @@ enum Command {
         /// More query words, joined to the first with spaces (put a later -word after --)
         #[arg(value_name = "MORE")]
         more: Vec<String>,
-        /// Hits to show
-        #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
-        limit: usize,
+        /// Hits to show [default: 10; with --csv, every match]
+        #[arg(short = 'n', long = "limit", value_name = "N")]
+        limit: Option<usize>,
         /// Hits to skip (for paging)
         #[arg(long, default_value_t = 0, value_name = "K")]
         offset: usize,
@@ -124,7 +128,7 @@ enum Command {
         #[arg(long)]
         facets: bool,
         /// Bucket size of the date facets
-        #[arg(long, value_enum, default_value_t = IntervalChoice::Month)]
+        #[arg(long, value_enum, default_value_t = IntervalChoice::Month, value_name = "INTERVAL")]
         facet_interval: IntervalChoice,
         /// People, places, organisations and sources listed per facet
         #[arg(long, value_name = "N", default_value_t = crate::search::facets::TOP_VALUES)]
@@ -138,10 +142,25 @@ enum Command {
         /// Say why each hit matched: clauses, near: windows, entity forms, date source
         #[arg(long)]
         explain: bool,
+        /// Print every match (or the first N) as CSV rows for a spreadsheet, with a header
+        #[arg(long, conflicts_with_all = ["facets", "explain"])]
+        csv: bool,
+    },
+    /// Run many queries in one process: one query a line of FILE
+    Batch {
+        /// The queries, one a line (blank lines and lines starting with # are passed over)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Hits listed per query
+        #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// One CSV row per query (line, query, total, error) instead of JSON lines
+        #[arg(long)]
+        csv: bool,
     },
     /// Analyse files without indexing: one JSON object per article
     Extract {
-        /// Files to analyse; `-` reads plain text from standard input
+        /// Files and folders to analyse (folders are walked as index walks them); `-` reads plain text from standard input
         #[arg(value_name = "FILE", default_value = "-")]
         files: Vec<String>,
     },
@@ -195,6 +214,8 @@ pub fn main() -> i32 {
     };
     match run(&cli) {
         Ok(code) => code,
+        // Output into a pipe that closed (`| head`): the reader has what it wanted.
+        Err(error) if is_broken_pipe(&error) => EXIT_OK,
         Err(error) => {
             report_error(&error);
             match error.downcast_ref::<Error>() {
@@ -203,6 +224,25 @@ pub fn main() -> i32 {
             }
         }
     }
+}
+
+/// Did writing fail because the reader of standard output went away?
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause.downcast_ref::<Error>().is_some_and(|e| {
+                matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+/// Writes results to standard output; an error (a closed pipe) is the caller's to end on.
+fn print_out(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 fn report_error(error: &anyhow::Error) {
@@ -283,6 +323,8 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                 },
                 commit_every_bytes: (*commit_mb).max(1) << 20,
                 settle: crate::index::SETTLE,
+                // A measuring knob for benches/compare.sh: what entity extraction costs.
+                extract_entities: std::env::var_os("DOSSIER_BENCH_NO_ENTITIES").is_none(),
             };
             index_command(&ctx, &request)
         }
@@ -299,6 +341,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             from,
             to,
             explain,
+            csv,
         } => {
             let mut text = query.clone();
             for word in more {
@@ -307,7 +350,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             }
             let request = SearchRequest {
                 query: text,
-                limit: *limit,
+                limit: limit.unwrap_or(10),
                 offset: *offset,
                 sort: match sort {
                     SortChoice::Relevance => Sort::Relevance,
@@ -326,9 +369,13 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                 },
                 deadline: None,
             };
+            if *csv {
+                return batch::csv_command(&ctx.index_dir, &request, *limit);
+            }
             search_command(&ctx, &request)
         }
         Command::Extract { files } => extract::run(files),
+        Command::Batch { file, limit, csv } => batch::run(&ctx, file, *limit, *csv),
         Command::Stats => stats_command(&ctx),
         Command::Demo { serve, server } => demo::run(&ctx, serve.then_some(server)),
         Command::Serve { server } => serve_command(&ctx.index_dir, server),
@@ -427,7 +474,7 @@ fn print_index_report(ctx: &Context, summary: &IndexSummary) {
         let _ = writeln!(stderr, "dossier: interrupted; everything indexed before the interruption is committed. Run the same command again to finish.");
     }
     if ctx.json {
-        println!("{}", json::index(summary));
+        let _ = print_out(&format!("{}\n", json::index(summary)));
     } else if !ctx.quiet {
         let _ = writeln!(stderr, "{}", human::index_summary(summary));
     }
@@ -437,7 +484,7 @@ fn search_command(ctx: &Context, request: &SearchRequest) -> anyhow::Result<i32>
     let store = IndexStore::open(&ctx.index_dir)?;
     let reader = store.reader()?;
     let result = search(&store, &reader.searcher(), request)?;
-    print_search(ctx, &result);
+    print_search(ctx, &result)?;
     Ok(if result.hits.is_empty() && result.total == 0 {
         EXIT_NO_HITS
     } else {
@@ -445,14 +492,14 @@ fn search_command(ctx: &Context, request: &SearchRequest) -> anyhow::Result<i32>
     })
 }
 
-fn print_search(ctx: &Context, result: &SearchResult) {
+fn print_search(ctx: &Context, result: &SearchResult) -> std::io::Result<()> {
     for warning in &result.warnings {
         eprintln!("dossier: {}", warning.message);
     }
     if ctx.json {
-        println!("{}", json::search(result));
+        print_out(&format!("{}\n", json::search(result)))
     } else {
-        print!("{}", human::search(result, ctx.style));
+        print_out(&human::search(result, ctx.style))
     }
 }
 
@@ -461,9 +508,9 @@ fn stats_command(ctx: &Context) -> anyhow::Result<i32> {
     let reader = store.reader()?;
     let stats = crate::search::stats::collect(&store, &reader.searcher())?;
     if ctx.json {
-        println!("{}", json::to_json(&stats));
+        print_out(&format!("{}\n", json::to_json(&stats)))?;
     } else {
-        print!("{}", human::stats(&stats));
+        print_out(&human::stats(&stats))?;
     }
     Ok(EXIT_OK)
 }

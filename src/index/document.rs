@@ -61,6 +61,9 @@ pub struct AnalysedArticle {
     pub source: Option<String>,
     pub entities: Vec<EntityJson>,
     pub dates: Vec<DateMentionJson>,
+    /// The title's entity mentions (byte ranges of the title), stacked on its words.
+    #[serde(skip)]
+    pub title_mentions: Vec<Mention>,
 }
 
 fn serialize_day<S: serde::Serializer>(
@@ -131,6 +134,15 @@ pub fn mentioned_days(body: &str, anchor: Option<Date>) -> Vec<DateMentionJson> 
 /// then the countries of the places named, and the entities named only in the title,
 /// without mentions.
 pub fn article_entities(title: &str, body: &str, extractor: &EntityExtractor) -> Vec<EntityJson> {
+    article_entities_and_title(title, body, extractor).0
+}
+
+/// [`article_entities`], and the title's own mentions.
+fn article_entities_and_title(
+    title: &str,
+    body: &str,
+    extractor: &EntityExtractor,
+) -> (Vec<EntityJson>, Vec<Mention>) {
     let mut entities = Vec::new();
     group_mentions(body, extractor.extract(body), &mut entities);
     let places: Vec<String> = entities
@@ -150,19 +162,20 @@ pub fn article_entities(title: &str, body: &str, extractor: &EntityExtractor) ->
             });
         }
     }
-    for mention in extractor.extract(title) {
+    let title_mentions = extractor.extract(title);
+    for mention in &title_mentions {
         if !entities
             .iter()
             .any(|e| e.kind == mention.kind && e.name == mention.name)
         {
             entities.push(EntityJson {
                 kind: mention.kind,
-                name: mention.name,
+                name: mention.name.clone(),
                 mentions: Vec::new(),
             });
         }
     }
-    entities
+    (entities, title_mentions)
 }
 
 /// Analyses one article.
@@ -186,7 +199,8 @@ pub fn analyse(
         .source
         .clone()
         .or_else(|| article.url.as_deref().and_then(url_host));
-    let entities = article_entities(&article.title, &article.body, extractor);
+    let (entities, title_mentions) =
+        article_entities_and_title(&article.title, &article.body, extractor);
     AnalysedArticle {
         key: article_key(origin.file_key, article.record),
         path: origin.path.to_string(),
@@ -200,6 +214,7 @@ pub fn analyse(
         source,
         entities,
         dates,
+        title_mentions,
     }
 }
 
@@ -234,7 +249,25 @@ pub fn build_document(
     doc.add_u64(fields.file_hash, file.hash);
     doc.add_i64(fields.file_mtime, file.mtime);
     doc.add_u64(fields.file_stamp, file.stamp);
-    doc.add_text(fields.title, annotate(article.lang, &[], &article.title));
+    let title_terms: Vec<String> = article
+        .title_mentions
+        .iter()
+        .map(|m| entity_term(m.kind, &m.name))
+        .collect();
+    let title_tokens: Vec<StackedToken> = article
+        .title_mentions
+        .iter()
+        .zip(&title_terms)
+        .map(|(m, term)| StackedToken {
+            start: m.start,
+            end: m.end,
+            term,
+        })
+        .collect();
+    doc.add_text(
+        fields.title,
+        annotate(article.lang, &title_tokens, &article.title),
+    );
     let terms = entity_terms(&article.entities);
     doc.add_text(
         fields.body,

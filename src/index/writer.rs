@@ -53,6 +53,8 @@ pub struct IndexRequest {
     /// How long before the run a file's times must lie for its stamp to be trusted
     /// ([`SETTLE`]; tests shorten it).
     pub settle: Duration,
+    /// Find entities (off only to measure what extraction costs).
+    pub extract_entities: bool,
 }
 
 /// A file last changed at least this long before an indexing run began is recognised
@@ -143,7 +145,7 @@ pub fn run_index(
         .checked_sub(request.settle)
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let walked = walk(&request.roots);
+    let walked = walk(&request.roots, &[dir.to_path_buf()]);
     let store = IndexStore::open_or_create(dir, request.full)?;
     let mut writer = open_writer(&store, dir)?;
     let numbering = match FacetNumbering::open(dir) {
@@ -152,7 +154,7 @@ pub fn run_index(
         other => other?,
     };
     let (mut extractor, entities_changed) = entity_extractor(&store, request.entities.as_deref())?;
-    if std::env::var_os("DOSSIER_BENCH_NO_ENTITIES").is_some() {
+    if !request.extract_entities {
         extractor = Arc::new(extractor.inactive());
     }
     // A new entity file changes every article's analysis: nothing counts as unchanged.

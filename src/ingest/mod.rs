@@ -133,8 +133,18 @@ pub struct WalkResult {
     pub failures: Vec<Failure>,
 }
 
-/// Walks the given paths (folders recursively, files as given) in sorted order.
-pub fn walk(roots: &[PathBuf]) -> WalkResult {
+/// Walks the given paths (folders recursively, files as given) in sorted order,
+/// passing over everything inside `skip` (the index folder, when it lies inside a
+/// folder being indexed).
+pub fn walk(roots: &[PathBuf], skip: &[PathBuf]) -> WalkResult {
+    let skip: Vec<PathBuf> = skip
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .flat_map(|p| {
+            let real = std::fs::canonicalize(&p).ok();
+            std::iter::once(p).chain(real)
+        })
+        .collect();
     let mut result = WalkResult::default();
     for root in roots {
         let absolute_root = match std::path::absolute(root) {
@@ -153,6 +163,9 @@ pub fn walk(roots: &[PathBuf]) -> WalkResult {
             ));
             continue;
         }
+        let inside = absolute_root.clone();
+        let given = root.clone();
+        let skip = skip.clone();
         let walker = ignore::WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
@@ -163,6 +176,11 @@ pub fn walk(roots: &[PathBuf]) -> WalkResult {
             .require_git(false)
             .follow_links(true)
             .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |entry| {
+                let relative = entry.path().strip_prefix(&given).unwrap_or(entry.path());
+                let absolute = inside.join(relative);
+                !skip.iter().any(|s| absolute.starts_with(s))
+            })
             .build();
         for entry in walker {
             match entry {

@@ -15,8 +15,7 @@ const LIST_SEPARATOR: &str = "; ";
 
 /// A hit as exported: the search hit's fields, without passages or explanation.
 #[derive(Serialize)]
-struct Row<'a> {
-    version: u32,
+pub struct HitRow<'a> {
     id: &'a str,
     path: &'a str,
     record: Option<u64>,
@@ -30,12 +29,10 @@ struct Row<'a> {
     entities: &'a [crate::search::EntityRef],
 }
 
-/// Hits as JSON lines, one object each.
-pub fn jsonl(hits: &[Hit]) -> String {
-    let mut out = String::new();
-    for hit in hits {
-        let row = Row {
-            version: JSON_VERSION,
+impl<'a> HitRow<'a> {
+    /// The row of a hit.
+    pub fn of(hit: &'a Hit) -> HitRow<'a> {
+        HitRow {
             id: &hit.id,
             path: &hit.path,
             record: hit.record,
@@ -47,11 +44,106 @@ pub fn jsonl(hits: &[Hit]) -> String {
             lang: &hit.lang,
             score: hit.score,
             entities: &hit.entities,
-        };
-        out.push_str(&super::json::to_json(&row));
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    version: u32,
+    #[serde(flatten)]
+    row: HitRow<'a>,
+}
+
+/// Hits as JSON lines, one object each (with `"version": 1`).
+pub fn jsonl(hits: &[Hit]) -> String {
+    let mut out = String::new();
+    for hit in hits {
+        out.push_str(&super::json::to_json(&JsonLine {
+            version: JSON_VERSION,
+            row: HitRow::of(hit),
+        }));
         out.push('\n');
     }
     out
+}
+
+/// One query's answer in `dossier batch`.
+pub struct BatchAnswer<'a> {
+    /// The line of the batch file (from 1).
+    pub line: usize,
+    pub query: &'a str,
+    pub outcome: Result<BatchHits<'a>, BatchError>,
+}
+
+/// What a query of a batch found.
+pub struct BatchHits<'a> {
+    pub total: usize,
+    pub hits: &'a [Hit],
+    pub warnings: &'a [crate::error::Warning],
+}
+
+/// Why a query of a batch gave no answer.
+#[derive(Serialize)]
+pub struct BatchError {
+    pub code: &'static str,
+    pub message: String,
+    /// 1-based, for a query that does not parse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct BatchJson<'a> {
+    version: u32,
+    line: usize,
+    query: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hits: Option<Vec<HitRow<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings: Option<&'a [crate::error::Warning]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a BatchError>,
+}
+
+/// A batch answer as one JSON line (no newline).
+pub fn batch_json(answer: &BatchAnswer) -> String {
+    let (total, hits, warnings, error) = match &answer.outcome {
+        Ok(found) => (
+            Some(found.total),
+            Some(found.hits.iter().map(HitRow::of).collect()),
+            (!found.warnings.is_empty()).then_some(found.warnings),
+            None,
+        ),
+        Err(error) => (None, None, None, Some(error)),
+    };
+    super::json::to_json(&BatchJson {
+        version: JSON_VERSION,
+        line: answer.line,
+        query: answer.query,
+        total,
+        hits,
+        warnings,
+        error,
+    })
+}
+
+/// The header of `dossier batch --csv`.
+pub const BATCH_CSV_HEADER: &str = "line,query,total,error";
+
+/// A batch answer as one CSV row (with its newline).
+pub fn batch_csv(answer: &BatchAnswer) -> String {
+    let (total, error) = match &answer.outcome {
+        Ok(found) => (found.total.to_string(), String::new()),
+        Err(error) => (String::new(), error.message.clone()),
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = writer.write_record([answer.line.to_string(), cell(answer.query), total, error]);
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// Hits as CSV rows (no header), with [`CSV_HEADER`]'s columns.
@@ -88,8 +180,7 @@ pub fn csv_rows(hits: &[Hit]) -> String {
         // Writing into memory cannot fail.
         let _ = writer.write_record(&cells);
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// A text cell a spreadsheet will not run: article text starting with `=`, `+`, `@`

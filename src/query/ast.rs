@@ -48,6 +48,12 @@ pub enum Operand {
     Phrase { text: String, slop: u32, span: Span },
     /// `prefix*`.
     Prefix { text: String, span: Span },
+    /// `word~1`, `word~2` (`word~` is `~2`): words within that many edits.
+    Fuzzy {
+        text: String,
+        distance: u8,
+        span: Span,
+    },
     /// `( a OR b )` inside a near chain.
     Group {
         alternatives: Vec<Operand>,
@@ -62,6 +68,7 @@ impl Operand {
             Operand::Word { span, .. }
             | Operand::Phrase { span, .. }
             | Operand::Prefix { span, .. }
+            | Operand::Fuzzy { span, .. }
             | Operand::Group { span, .. } => *span,
         }
     }

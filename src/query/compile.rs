@@ -8,13 +8,13 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::ast::{DateField, Expr, Filter, NearLink, Operand, Scope};
+use super::ast::{DateField, Expr, Filter, NearLink, Operand, Scope, Span};
 use super::near::{Alternative, NearQuery};
 use super::ParseError;
 use crate::analysis::{entity_term, fold_word, Analyzer};
@@ -33,6 +33,22 @@ pub struct Compiled {
     pub ranked: bool,
     /// Notes for the user (an unknown entity, say); not errors.
     pub warnings: Vec<Warning>,
+    /// What each fuzzy word stood for, so passages light the same words.
+    pub fuzzy: FuzzyExpansions,
+}
+
+/// The terms each fuzzy operand of a query stood for, by the operand's span.
+#[derive(Debug, Clone, Default)]
+pub struct FuzzyExpansions(Vec<(Span, Vec<String>)>);
+
+impl FuzzyExpansions {
+    /// The terms of the fuzzy operand at `span` (none if it matched nothing).
+    pub fn terms_of(&self, span: Span) -> &[String] {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == span)
+            .map_or(&[], |(_, terms)| terms.as_slice())
+    }
 }
 
 /// Turns an entity name from a query into the canonical entities it means.
@@ -52,13 +68,63 @@ pub trait EntityResolver {
     }
 }
 
+/// The words an index holds near a given one: what a fuzzy word (`word~2`) stands for.
+pub trait Vocabulary {
+    /// The index's terms within `distance` edits of `term` (a folded word or a stem),
+    /// closest first, and whether more were left out.
+    fn within(&self, term: &str, distance: u8) -> Expansion;
+}
+
+/// The terms a fuzzy word stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expansion {
+    pub terms: Vec<String>,
+    /// More terms were within the distance than a fuzzy word takes.
+    pub capped: bool,
+}
+
+/// No vocabulary: fuzzy words match nothing (for code that has no index at hand).
+pub struct NoVocabulary;
+
+impl Vocabulary for NoVocabulary {
+    fn within(&self, _: &str, _: u8) -> Expansion {
+        Expansion::default()
+    }
+}
+
+/// The edits a fuzzy word of `letters` letters may have at most, whatever it asks:
+/// none for one or two letters, one up to five, else two (as search engines' "auto"
+/// fuzziness does: `cat~2` would match most three-letter words).
+pub fn edits_allowed(letters: usize, asked: u8) -> u8 {
+    let most = match letters {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    };
+    asked.min(most)
+}
+
+/// Does this operand name an entity as well as text? A capitalised word, or a phrase
+/// (SPEC 4); lower-case words stay words ("reading", "turkey").
+pub fn may_name_entity(operand: &Operand) -> Option<&str> {
+    match operand {
+        Operand::Word { text, .. } if text.chars().next().is_some_and(char::is_uppercase) => {
+            Some(text)
+        }
+        Operand::Phrase { text, slop: 0, .. } => Some(text),
+        _ => None,
+    }
+}
+
 /// Compiles queries against one index's fields, languages and entity names.
 pub struct Compiler<'a> {
     fields: &'a Fields,
     analyzers: Vec<Analyzer>,
     query_text: &'a str,
     entities: &'a dyn EntityResolver,
+    vocabulary: &'a dyn Vocabulary,
     warnings: std::cell::RefCell<Vec<Warning>>,
+    fuzzy: std::cell::RefCell<FuzzyExpansions>,
 }
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
@@ -70,6 +136,7 @@ impl<'a> Compiler<'a> {
         languages: &[String],
         query_text: &'a str,
         entities: &'a dyn EntityResolver,
+        vocabulary: &'a dyn Vocabulary,
     ) -> Compiler<'a> {
         let mut analyzers: Vec<Analyzer> =
             languages.iter().map(|l| Analyzer::for_lang(l)).collect();
@@ -81,17 +148,26 @@ impl<'a> Compiler<'a> {
             analyzers,
             query_text,
             entities,
+            vocabulary,
             warnings: Default::default(),
+            fuzzy: Default::default(),
         }
     }
 
     /// Compiles a parsed query.
     pub fn compile(&self, expr: &Expr) -> Result<Compiled, ParseError> {
         let query = self.expr(expr)?;
+        let mut warnings: Vec<Warning> = Vec::new();
+        for warning in self.warnings.take() {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
         Ok(Compiled {
             query,
             ranked: expr.has_text(),
-            warnings: self.warnings.take(),
+            warnings,
+            fuzzy: self.fuzzy.take(),
         })
     }
 
@@ -144,19 +220,21 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    /// One operand in one field, ORed over the index's languages.
+    /// One operand in one field, ORed over the index's languages. A capitalised word or
+    /// a phrase that names a known entity also matches the entity's mentions, however
+    /// written; an article scores by the better of the two, not their sum.
     fn operand(&self, field: Field, operand: &Operand) -> Result<Box<dyn Query>, ParseError> {
-        match operand {
-            Operand::Word { text, .. } => Ok(any_of(
+        let plain = match operand {
+            Operand::Word { text, .. } => any_of(
                 self.variants(|a| a.terms(text))
                     .iter()
                     .map(|t| terms_query(field, t, 0)),
-            )),
-            Operand::Phrase { text, slop, .. } => Ok(any_of(
+            ),
+            Operand::Phrase { text, slop, .. } => any_of(
                 self.variants(|a| a.terms(text))
                     .iter()
                     .map(|t| terms_query(field, t, *slop)),
-            )),
+            ),
             Operand::Prefix { text, span } => {
                 let pattern = format!("{}.*", regex_escape(&fold_word(text)));
                 let query = RegexQuery::from_pattern(&pattern, field).map_err(|e| {
@@ -166,16 +244,78 @@ impl<'a> Compiler<'a> {
                         format!("cannot search this prefix: {e}"),
                     )
                 })?;
-                Ok(Box::new(query))
+                Box::new(query)
             }
+            Operand::Fuzzy {
+                text,
+                distance,
+                span,
+            } => any_of(
+                self.fuzzy_terms(text, *distance, *span)
+                    .iter()
+                    .map(|t| term_query(field, t)),
+            ),
             Operand::Group { alternatives, .. } => {
                 let mut clauses: Clauses = Vec::new();
                 for alternative in alternatives {
                     clauses.push((Occur::Should, self.operand(field, alternative)?));
                 }
-                Ok(Box::new(BooleanQuery::new(clauses)))
+                Box::new(BooleanQuery::new(clauses))
+            }
+        };
+        let named = may_name_entity(operand)
+            .map(|text| self.entities.named(text))
+            .unwrap_or_default();
+        if named.is_empty() {
+            return Ok(plain);
+        }
+        let mentions = any_of(
+            named
+                .iter()
+                .map(|(kind, name)| term_query(field, &entity_term(*kind, name))),
+        );
+        Ok(Box::new(DisjunctionMaxQuery::new(vec![plain, mentions])))
+    }
+
+    /// The terms a fuzzy word stands for: those within its edits of the word as typed
+    /// (folded) or of its stem in any of the index's languages.
+    pub fn fuzzy_terms(&self, text: &str, distance: u8, span: Span) -> Vec<String> {
+        let known = self.fuzzy.borrow().terms_of(span).to_vec();
+        if !known.is_empty() || self.fuzzy.borrow().0.iter().any(|(s, _)| *s == span) {
+            return known;
+        }
+        let folded = fold_word(text);
+        let distance = edits_allowed(folded.chars().count(), distance);
+        let mut candidates = vec![folded];
+        for terms in self.variants(|a| a.terms(text)) {
+            if let [one] = terms.as_slice() {
+                if !candidates.contains(one) {
+                    candidates.push(one.clone());
+                }
             }
         }
+        let mut found: Vec<String> = Vec::new();
+        let mut capped = false;
+        for candidate in candidates {
+            let expansion = self.vocabulary.within(&candidate, distance);
+            capped |= expansion.capped;
+            for term in expansion.terms {
+                if !found.contains(&term) {
+                    found.push(term);
+                }
+            }
+        }
+        if capped {
+            let written = self.query_text.get(span.0..span.1).unwrap_or(text);
+            self.warnings.borrow_mut().push(Warning::new(
+                WarningCode::FuzzyCapped,
+                format!(
+                    "{written} is near more words than a fuzzy word takes; only the closest count. Write more of the word, or fewer edits, for a complete answer"
+                ),
+            ));
+        }
+        self.fuzzy.borrow_mut().0.push((span, found.clone()));
+        found
     }
 
     /// The distinct analyses of something across the index's languages: usually one.
@@ -198,11 +338,16 @@ impl<'a> Compiler<'a> {
             self.near_alternatives(operand, &mut found)?;
             alternatives.push(found);
         }
-        Ok(Box::new(NearQuery::new(
-            self.fields.body,
-            alternatives,
-            links.to_vec(),
-        )))
+        // Within the body or within the title, never across the two.
+        let body = NearQuery::new(self.fields.body, alternatives.clone(), links.to_vec());
+        let title = NearQuery::new(self.fields.title, alternatives, links.to_vec());
+        Ok(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(body) as Box<dyn Query>),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)),
+            ),
+        ])))
     }
 
     /// The ways a near: operand can occur: its words in each language, the mentions of
@@ -236,6 +381,15 @@ impl<'a> Compiler<'a> {
                 ))
             }
             Operand::Prefix { text, .. } => push(Alternative::Prefix(fold_word(text))),
+            Operand::Fuzzy {
+                text,
+                distance,
+                span,
+            } => {
+                for term in self.fuzzy_terms(text, *distance, *span) {
+                    push(Alternative::Sequence(vec![term]));
+                }
+            }
             Operand::Group { alternatives, .. } => {
                 for member in alternatives {
                     self.near_alternatives(member, out)?;

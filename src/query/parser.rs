@@ -464,6 +464,29 @@ impl Parser<'_> {
                         span: token.span,
                     });
                 }
+                if let Some((word, edits)) = text.rsplit_once('~') {
+                    let distance = match edits {
+                        "" | "2" => 2,
+                        "1" => 1,
+                        _ => {
+                            return Err(self.error(
+                                token.span,
+                                "~ after a word takes 1 or 2 (edits), like Zelensky~1",
+                            ))
+                        }
+                    };
+                    if !word.chars().any(char::is_alphanumeric) {
+                        return Err(self.error(
+                            token.span,
+                            "a fuzzy word needs letters before the ~, like Zelensky~1",
+                        ));
+                    }
+                    return Ok(Operand::Fuzzy {
+                        text: word.to_string(),
+                        distance,
+                        span: token.span,
+                    });
+                }
                 if !text.chars().any(char::is_alphanumeric) {
                     return Err(
                         self.error(token.span, "this has no letters or digits to search for")
@@ -848,6 +871,26 @@ mod tests {
             range("1000..2030").unwrap().0.as_deref(),
             Some("1000-01-01")
         );
+    }
+
+    #[test]
+    fn fuzzy_words_take_one_or_two_edits() {
+        let fuzzy = |q: &str| match parse(q).unwrap() {
+            Expr::Text {
+                operand: Operand::Fuzzy { text, distance, .. },
+                ..
+            } => (text, distance),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fuzzy("Zelensky~1"), ("Zelensky".to_string(), 1));
+        assert_eq!(fuzzy("Zelenskyi~2"), ("Zelenskyi".to_string(), 2));
+        assert_eq!(fuzzy("Zelenskyi~"), ("Zelenskyi".to_string(), 2));
+        assert!(error("Zelensky~3").contains("1 or 2"));
+        assert!(error("~1").contains("letters before"));
+        assert!(matches!(
+            parse("Blinkin~1 near:visit").unwrap(),
+            Expr::Near { .. }
+        ));
     }
 
     #[test]

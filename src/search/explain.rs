@@ -6,12 +6,11 @@
 
 use serde::Serialize;
 
-use super::passage::{self, Body, Occurrence, Pattern};
+use super::passage::{self, Body, Occurrence, Pattern, PatternContext};
 use super::{EntityRef, Hit};
 use crate::entities::extract::Mention;
 use crate::model::EntityKind;
 use crate::query::ast::{Expr, Filter, Operand, Scope, Span};
-use crate::query::compile::EntityResolver;
 
 /// Windows and matches listed per clause, at most.
 const SHOWN: usize = 3;
@@ -88,8 +87,7 @@ pub fn explain(
     query: &str,
     expr: &Expr,
     text: &HitText,
-    analyzer: &crate::analysis::Analyzer,
-    resolver: &dyn EntityResolver,
+    context: &PatternContext,
 ) -> Explanation {
     let clauses = match expr {
         Expr::And(items) => items.iter().collect(),
@@ -99,7 +97,7 @@ pub fn explain(
         score: hit.score,
         clauses: clauses
             .into_iter()
-            .map(|c| clause(c, query, hit, text, analyzer, resolver))
+            .map(|c| clause(c, query, hit, text, context))
             .collect(),
         published_source: hit.published_source.clone(),
     }
@@ -110,8 +108,7 @@ fn clause(
     query: &str,
     hit: &Hit,
     text: &HitText,
-    analyzer: &crate::analysis::Analyzer,
-    resolver: &dyn EntityResolver,
+    context: &PatternContext,
 ) -> ClauseExplanation {
     let mut out = ClauseExplanation {
         clause: bounds_clause(expr).unwrap_or_else(|| written_clause(expr, query)),
@@ -125,7 +122,7 @@ fn clause(
     };
     match expr {
         Expr::Text { operand, scope } => {
-            let pattern = passage::operand_pattern(operand, analyzer);
+            let pattern = passage::operand_pattern(operand, context);
             let in_body = *scope == Scope::TitleOrBody;
             let body_found = if in_body {
                 passage::find(&pattern, text.matched)
@@ -148,12 +145,18 @@ fn clause(
             out.matched = out.matched_in.is_some();
         }
         Expr::Near { .. } => {
-            let patterns = passage::patterns_for(expr, analyzer, resolver);
+            let patterns = passage::patterns_for(expr, context);
             if let Some(Pattern::Near { parts, links }) = patterns.first() {
                 let windows = passage::near_windows(parts, links, text.matched, usize::MAX);
+                let in_title = !passage::near_windows(parts, links, text.title, 1).is_empty();
                 out.count = windows.len();
-                out.matched = !windows.is_empty();
-                out.matched_in = out.matched.then_some("body");
+                out.matched_in = match (!windows.is_empty(), in_title) {
+                    (true, true) => Some("body and title"),
+                    (true, false) => Some("body"),
+                    (false, true) => Some("title"),
+                    (false, false) => None,
+                };
+                out.matched = out.matched_in.is_some();
                 let mut windows = windows;
                 windows.sort_by_key(|(w, _)| (w.gap, w.first));
                 out.windows = windows
@@ -170,7 +173,7 @@ fn clause(
             }
         }
         Expr::Filter(Filter::Entity { kind, name, .. }) => {
-            for (kind, name) in resolver.resolve(*kind, name) {
+            for (kind, name) in context.entities.resolve(*kind, name) {
                 if !hit
                     .entities
                     .iter()
@@ -254,6 +257,7 @@ fn kind_of(expr: &Expr) -> &'static str {
             Operand::Word { .. } => "words",
             Operand::Phrase { .. } => "phrase",
             Operand::Prefix { .. } => "prefix",
+            Operand::Fuzzy { .. } => "fuzzy",
             Operand::Group { .. } => "group",
         },
         Expr::Near { .. } => "near",

@@ -104,6 +104,7 @@ impl Plan {
     }
 
     fn explain(&self, hit: &Hit, text: &explain::HitText, analyzer: &Analyzer) -> Explanation {
-        explain::explain(hit, &self.text, &self.expr, text, analyzer, self.entities())
+        let context = self.pattern_context(analyzer);
+        explain::explain(hit, &self.text, &self.expr, text, &context)
     }
 }

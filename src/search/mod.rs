@@ -39,6 +39,7 @@ pub mod passage;
 pub mod plan;
 pub mod snapshot;
 pub mod stats;
+pub mod vocabulary;
 
 use std::time::Instant;
 

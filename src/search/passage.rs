@@ -12,7 +12,7 @@ use crate::analysis::{fold_word, Analyzer, Token};
 use crate::entities::extract::Mention;
 use crate::model::EntityKind;
 use crate::query::ast::{Expr, NearLink, Operand, Scope};
-use crate::query::compile::EntityResolver;
+use crate::query::compile::{may_name_entity, EntityResolver, FuzzyExpansions};
 use crate::query::proximity::{windows, Extent, Window};
 
 /// The longest passage, in bytes of body text (about as many characters in English).
@@ -69,65 +69,52 @@ pub struct Occurrence {
     pub entity: Option<(EntityKind, String)>,
 }
 
-/// The positive body clauses of a query, analysed for one language; `entities` says
-/// which entities a near: operand names.
-pub fn patterns_for(
-    expr: &Expr,
-    analyzer: &Analyzer,
-    entities: &dyn EntityResolver,
-) -> Vec<Pattern> {
+/// What a query's patterns are built with: the analyzer of the text's language, the
+/// entities the query's names stand for, and the terms its fuzzy words stood for (all
+/// as the plan resolved them).
+#[derive(Clone, Copy)]
+pub struct PatternContext<'a> {
+    pub analyzer: &'a Analyzer,
+    pub entities: &'a dyn EntityResolver,
+    pub fuzzy: &'a FuzzyExpansions,
+}
+
+/// Which words of an operand also stand for the entities they name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// Capitalised words and phrases (a query's words, SPEC 4).
+    Capitalised,
+    /// Every word and phrase, any case (the operands of near:).
+    Any,
+}
+
+/// The positive body clauses of a query.
+pub fn patterns_for(expr: &Expr, context: &PatternContext) -> Vec<Pattern> {
     let mut patterns = Vec::new();
-    collect_patterns(expr, analyzer, entities, &mut patterns);
+    collect_patterns(expr, context, &mut patterns);
     patterns
 }
 
-fn collect_patterns(
-    expr: &Expr,
-    analyzer: &Analyzer,
-    entities: &dyn EntityResolver,
-    out: &mut Vec<Pattern>,
-) {
+fn collect_patterns(expr: &Expr, context: &PatternContext, out: &mut Vec<Pattern>) {
     match expr {
-        Expr::And(items) | Expr::Or(items) => items
-            .iter()
-            .for_each(|e| collect_patterns(e, analyzer, entities, out)),
+        Expr::And(items) | Expr::Or(items) => {
+            items.iter().for_each(|e| collect_patterns(e, context, out))
+        }
         Expr::Not(_)
         | Expr::Filter(_)
         | Expr::Text {
             scope: Scope::Title,
             ..
         } => {}
-        Expr::Text { operand, .. } => out.push(operand_pattern(operand, analyzer)),
+        Expr::Text { operand, .. } => out.push(operand_pattern(operand, context)),
         Expr::Near { operands, links } => out.push(Pattern::Near {
             parts: operands
                 .iter()
-                .map(|o| near_pattern(o, analyzer, entities))
+                .map(|o| named_pattern(o, context, Naming::Any))
                 .collect(),
             links: links.clone(),
         }),
     }
-}
-
-/// A near: operand: its words, or any mention of the entities it names.
-fn near_pattern(operand: &Operand, analyzer: &Analyzer, entities: &dyn EntityResolver) -> Pattern {
-    let text = operand_pattern(operand, analyzer);
-    let word = match operand {
-        Operand::Word { text, .. } | Operand::Phrase { text, slop: 0, .. } => text,
-        Operand::Group { alternatives, .. } => {
-            return Pattern::Any(
-                alternatives
-                    .iter()
-                    .map(|a| near_pattern(a, analyzer, entities))
-                    .collect(),
-            )
-        }
-        _ => return text,
-    };
-    let named = entities.named(word);
-    if named.is_empty() {
-        return text;
-    }
-    Pattern::Any(vec![text, Pattern::Entity(named)])
 }
 
 /// Does any pattern need the body's entity mentions?
@@ -139,9 +126,15 @@ pub fn needs_mentions(patterns: &[Pattern]) -> bool {
     })
 }
 
-/// The pattern of one operand.
-pub fn operand_pattern(operand: &Operand, analyzer: &Analyzer) -> Pattern {
-    match operand {
+/// The pattern of a query's word, phrase, prefix, fuzzy word or group: its text, and for
+/// a capitalised word or a phrase that names an entity, any mention of the entity.
+pub fn operand_pattern(operand: &Operand, context: &PatternContext) -> Pattern {
+    named_pattern(operand, context, Naming::Capitalised)
+}
+
+fn named_pattern(operand: &Operand, context: &PatternContext, naming: Naming) -> Pattern {
+    let analyzer = context.analyzer;
+    let text = match operand {
         Operand::Word { text, .. } => Pattern::Terms {
             terms: analyzer.terms(text),
             slop: 0,
@@ -151,13 +144,38 @@ pub fn operand_pattern(operand: &Operand, analyzer: &Analyzer) -> Pattern {
             slop: *slop,
         },
         Operand::Prefix { text, .. } => Pattern::Prefix(fold_word(text)),
-        Operand::Group { alternatives, .. } => Pattern::Any(
-            alternatives
+        Operand::Fuzzy { span, .. } => Pattern::Any(
+            context
+                .fuzzy
+                .terms_of(*span)
                 .iter()
-                .map(|a| operand_pattern(a, analyzer))
+                .map(|term| Pattern::Terms {
+                    terms: vec![term.clone()],
+                    slop: 0,
+                })
                 .collect(),
         ),
+        Operand::Group { alternatives, .. } => {
+            return Pattern::Any(
+                alternatives
+                    .iter()
+                    .map(|a| named_pattern(a, context, naming))
+                    .collect(),
+            )
+        }
+    };
+    let word = match (naming, operand) {
+        (Naming::Any, Operand::Word { text, .. } | Operand::Phrase { text, slop: 0, .. }) => {
+            Some(text.as_str())
+        }
+        (Naming::Capitalised, _) => may_name_entity(operand),
+        _ => None,
+    };
+    let named = word.map(|w| context.entities.named(w)).unwrap_or_default();
+    if named.is_empty() {
+        return text;
     }
+    Pattern::Any(vec![text, Pattern::Entity(named)])
 }
 
 /// Every place a pattern holds in the body (token index == position).
@@ -173,14 +191,25 @@ pub fn find(pattern: &Pattern, body: &Body) -> Vec<Occurrence> {
             .collect(),
         Pattern::Any(patterns) => {
             let mut all: Vec<Occurrence> = patterns.iter().flat_map(|p| find(p, body)).collect();
+            // A mention within words the text itself matched adds nothing: the words
+            // keep their own highlights ("Security Council" as a phrase and an entity).
+            let words: Vec<(u32, u32)> = all
+                .iter()
+                .filter(|o| o.entity.is_none())
+                .map(|o| (o.first, o.last))
+                .collect();
+            all.retain(|o| {
+                o.entity.is_none() || !words.iter().any(|&(f, l)| f <= o.first && o.last <= l)
+            });
             // The same positions found twice (a word and its entity mention) are one
-            // occurrence; the wider highlight wins.
+            // occurrence; the wider highlight wins, and of two as wide the words
+            // themselves (the mention stands in only where the text differs).
             all.sort_by_key(|o| {
                 (
                     o.first,
                     o.last,
                     std::cmp::Reverse(span_width(o)),
-                    o.entity.is_none(),
+                    o.entity.is_some(),
                 )
             });
             all.dedup_by(|later, earlier| {
@@ -646,7 +675,12 @@ mod tests {
         let expr = parse(query).unwrap();
         let tokens = analyzer.tokens(body);
         let mentions = crate::entities::extract::EntityExtractor::shipped().extract(body);
-        let patterns = patterns_for(&expr, &analyzer, &Listed);
+        let context = PatternContext {
+            analyzer: &analyzer,
+            entities: &Listed,
+            fuzzy: &FuzzyExpansions::default(),
+        };
+        let patterns = patterns_for(&expr, &context);
         select_passages(
             body,
             &Body {

@@ -14,14 +14,14 @@ use jiff::civil::Date;
 use tantivy::query::Query;
 use tantivy::Searcher;
 
-use super::passage::{patterns_for, Pattern};
+use super::passage::{patterns_for, Pattern, PatternContext};
 use super::Snapshot;
 use crate::analysis::Analyzer;
 use crate::entities::extract::EntityExtractor;
 use crate::error::{Result, Warning, WarningCode};
 use crate::model::EntityKind;
 use crate::query::ast::{DateField, Filter, Operand};
-use crate::query::compile::{Compiler, EntityResolver};
+use crate::query::compile::{Compiler, EntityResolver, FuzzyExpansions};
 use crate::query::{parse, Expr};
 use crate::schema::Fields;
 
@@ -44,6 +44,8 @@ pub struct Plan {
     pub warnings: Vec<Warning>,
     query: Box<dyn Query>,
     entities: ResolvedEntities,
+    /// What the query's fuzzy words stood for.
+    fuzzy: FuzzyExpansions,
     /// The body patterns of the query for each language of the index.
     patterns: Vec<(String, Vec<Pattern>)>,
     pub(super) extractor: Arc<EntityExtractor>,
@@ -67,11 +69,13 @@ impl Plan {
             inner: &index_entities,
             table: RefCell::default(),
         };
+        let vocabulary = snapshot.vocabulary();
         let compiled = Compiler::new(
             &snapshot.store.fields,
             &snapshot.languages,
             text,
             &recording,
+            &vocabulary,
         )
         .compile(&expr)?;
         let patterns = snapshot
@@ -79,7 +83,12 @@ impl Plan {
             .iter()
             .map(|lang| {
                 let analyzer = Analyzer::for_lang(lang);
-                (lang.clone(), patterns_for(&expr, &analyzer, &recording))
+                let context = PatternContext {
+                    analyzer: &analyzer,
+                    entities: &recording,
+                    fuzzy: &compiled.fuzzy,
+                };
+                (lang.clone(), patterns_for(&expr, &context))
             })
             .collect();
         let mut warnings = compiled.warnings;
@@ -94,6 +103,7 @@ impl Plan {
             warnings,
             query: compiled.query,
             entities: recording.table.into_inner(),
+            fuzzy: compiled.fuzzy,
             patterns,
             expr,
             extractor: Arc::clone(&snapshot.extractor),
@@ -116,11 +126,19 @@ impl Plan {
             Some((_, patterns)) => Cow::Borrowed(patterns),
             // Every language of the index was planned for; an article of another
             // (indexed after the snapshot) still gets its patterns.
-            None => Cow::Owned(patterns_for(
-                &self.expr,
-                &Analyzer::for_lang(lang),
-                &self.entities,
-            )),
+            None => {
+                let analyzer = Analyzer::for_lang(lang);
+                Cow::Owned(patterns_for(&self.expr, &self.pattern_context(&analyzer)))
+            }
+        }
+    }
+
+    /// What patterns for text in `analyzer`'s language are built with.
+    pub fn pattern_context<'p>(&'p self, analyzer: &'p Analyzer) -> PatternContext<'p> {
+        PatternContext {
+            analyzer,
+            entities: &self.entities,
+            fuzzy: &self.fuzzy,
         }
     }
 }

@@ -60,6 +60,14 @@ impl Snapshot {
         }
     }
 
+    /// The words this commit holds, for fuzzy words.
+    pub fn vocabulary(&self) -> super::vocabulary::IndexVocabulary<'_> {
+        super::vocabulary::IndexVocabulary {
+            searcher: &self.searcher,
+            fields: &self.store.fields,
+        }
+    }
+
     /// The commit this snapshot sees (Tantivy's searcher generation).
     pub fn generation(&self) -> u64 {
         self.searcher.generation().generation_id()

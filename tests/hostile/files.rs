@@ -280,7 +280,7 @@ fn files_vanishing_or_changing_after_the_walk_are_handled() {
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("gone.txt"), "Gone\n\nThis file will vanish.\n").unwrap();
     std::fs::write(folder.join("changed.txt"), "Before\n\nOld words.\n").unwrap();
-    let walked = dossier::ingest::walk(std::slice::from_ref(&folder));
+    let walked = dossier::ingest::walk(std::slice::from_ref(&folder), &[]);
     assert_eq!(walked.files.len(), 2);
     std::fs::remove_file(folder.join("gone.txt")).unwrap();
     std::fs::write(

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::gazetteer::{alias_key, Form, Gazetteer};
 use super::lexicon::{push_key_word, Lexicon};
+use super::not_names::{is_edge_word, is_not_name};
 use super::tagger::{spans, Scratch, Sentence, Tagger};
 use super::tokens::{tokenize, Span};
 use super::user::UserEntities;
@@ -108,6 +109,7 @@ impl EntityExtractor {
         let lexicon = Lexicon::new(&self.gazetteer);
         let tagger = shipped_tagger();
         let mut mentions = Vec::new();
+        let mut weak = Vec::new();
         let tokenized = tokenize(text);
         // Buffers reused from sentence to sentence.
         let mut sentence = Sentence::default();
@@ -120,33 +122,140 @@ impl EntityExtractor {
             tagger.tag_into(&sentence, &mut tags, &mut scratch);
             covered.clear();
             covered.resize(sentence_tokens.len(), false);
-            for (first, last, kind) in spans(&tags) {
-                covered[first..last].iter_mut().for_each(|c| *c = true);
-                self.resolve_span(text, &sentence_tokens[first..last], kind, &mut mentions);
-            }
             let words = SentenceWords {
                 tokens: sentence_tokens,
                 lower: sentence.lower(),
             };
+            let runs = self.listed_runs(text, &words);
+            for (first, last, kind) in spans(&tags) {
+                // A listed name longer than the span it overlaps wins ("Standard and
+                // Poor's" over the tagger's "Standard" and "Poor").
+                let beaten = runs
+                    .iter()
+                    .any(|&(a, b)| a < last && first <= b && b + 1 - a > last - first);
+                if beaten {
+                    continue;
+                }
+                covered[first..last].iter_mut().for_each(|c| *c = true);
+                self.resolve_span(
+                    text,
+                    &sentence_tokens[first..last],
+                    kind,
+                    &mut mentions,
+                    &mut weak,
+                );
+            }
             self.listed_names(text, &words, &covered, &mut mentions);
         }
+        keep_supported(text, &mut mentions, &weak);
         mentions.sort_by_key(|m| m.start);
+        one_kind_per_name(&self.gazetteer, text, &mut mentions);
         link_surnames(text, tokenized.tokens.iter(), &mut mentions);
         self.user.apply_to_mentions(&mut mentions);
         mentions
     }
 
-    fn resolve_span(&self, text: &str, tokens: &[Span], tag: &str, out: &mut Vec<Mention>) {
+    /// The listed names of two words or more in a sentence (first and last token),
+    /// longest first where several start at one word.
+    fn listed_runs(&self, text: &str, words: &SentenceWords) -> Vec<(usize, usize)> {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < words.tokens.len() {
+            match self.longest_alias_at(text, words, i, None) {
+                Some((end, _, _)) if end > i => {
+                    runs.push((i, end));
+                    i = end + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        runs
+    }
+
+    /// The longest listed alias starting at the capitalised word `i` (its last token,
+    /// entity and form), over words not `covered`.
+    fn longest_alias_at(
+        &self,
+        text: &str,
+        words: &SentenceWords,
+        i: usize,
+        covered: Option<&[bool]>,
+    ) -> Option<(usize, &super::gazetteer::Entry, Form)> {
+        let tokens = words.tokens;
+        let word = &text[tokens[i].start..tokens[i].end];
+        let is_covered = |j: usize| covered.is_some_and(|c| c[j]);
+        if is_covered(i) || !word.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let longest = self.gazetteer.longest_alias_words.max(1);
+        let mut matched = None;
+        let mut key = String::new();
+        let stop = tokens.len().min(i + longest);
+        for end in i..stop {
+            if is_covered(end) {
+                break;
+            }
+            if end > i {
+                key.push(' ');
+            }
+            push_key_word(&mut key, &words.lower[end]);
+            if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
+                if !entry.is_town() {
+                    matched = Some((end, entry, form));
+                }
+            }
+            if !self.gazetteer.is_prefix(&key) {
+                break;
+            }
+        }
+        matched
+    }
+
+    /// Resolves one span the tagger found into mentions (none, one, or several when the
+    /// span holds a title between names or joins names with a hyphen). A span written
+    /// in capitals is read with its casing discounted: a listed name is taken as the
+    /// lists give it, anything else waits for support from the rest of the text
+    /// (`weak` gets its index in `out`).
+    fn resolve_span(
+        &self,
+        text: &str,
+        tokens: &[Span],
+        tag: &str,
+        out: &mut Vec<Mention>,
+        weak: &mut Vec<usize>,
+    ) {
+        let word = |t: &Span| &text[t.start..t.end];
         let mut tokens = tokens;
-        while tokens.len() > 1
-            && self
-                .gazetteer
-                .is_title(&text[tokens[0].start..tokens[0].end])
-        {
-            tokens = &tokens[1..];
+        // Quote marks and brackets are never part of a name.
+        while let [first, rest @ ..] = tokens {
+            if word(first).chars().any(char::is_alphanumeric) {
+                break;
+            }
+            tokens = rest;
+        }
+        while let [rest @ .., last] = tokens {
+            if word(last).chars().any(char::is_alphanumeric) {
+                break;
+            }
+            tokens = rest;
+        }
+        if tokens.is_empty() {
+            return;
+        }
+        let surface = &text[tokens[0].start..tokens[tokens.len() - 1].end];
+        let listed_whole = self.gazetteer.lookup(surface).is_some();
+        if !listed_whole && self.split_at_title(text, tokens, tag, out, weak) {
+            return;
+        }
+        let tokens = trim_not_names(text, tokens);
+        if tokens.is_empty() {
+            return;
         }
         let (start, end) = (tokens[0].start, tokens[tokens.len() - 1].end);
         let surface = &text[start..end];
+        if !listed_whole && self.split_compound(surface, start, out) {
+            return;
+        }
         if tag != "LOC" && tag != "PER" && tokens.len() > 1 {
             self.country_word(text, tokens[0], out);
         }
@@ -156,62 +265,151 @@ impl EntityExtractor {
             "ORG" => Some(EntityKind::Org),
             _ => None,
         };
+        let shouted = is_shouted(surface);
+        let mention = |kind, name: String, form| Mention {
+            kind,
+            name,
+            start,
+            end,
+            form,
+        };
         match (self.gazetteer.lookup(surface), tagged_kind) {
             (Some((entry, form)), Some(EntityKind::Person))
                 if entry.kind != EntityKind::Person && form == Form::Name =>
             {
                 // "Jordan" the person: the tagger's reading of the sentence wins.
-                let _ = entry;
-                out.push(Mention {
-                    kind: EntityKind::Person,
-                    name: tidy(surface),
-                    start,
-                    end,
-                    form,
-                });
+                out.push(mention(EntityKind::Person, tidy(surface), form))
             }
-            // A listed place the tagger reads as an organisation is one here ("Leeds" the
-            // club, "Ukraine" the team); listed people and organisations are specific.
+            // A listed city or state the tagger reads as an organisation is one here
+            // ("Leeds" the club); a country stays a place ("US" is never an
+            // organisation, a national team is its country), and listed people and
+            // organisations are specific.
             (Some((entry, form)), Some(kind))
                 if entry.kind == EntityKind::Place
                     && kind != EntityKind::Place
-                    && form == Form::Name =>
+                    && form == Form::Name
+                    && !entry.is_country() =>
             {
-                out.push(Mention {
-                    kind,
-                    name: tidy(surface),
-                    start,
-                    end,
-                    form,
-                })
+                out.push(mention(kind, tidy(surface), form))
             }
-            (Some((entry, form)), Some(_)) => out.push(Mention {
-                kind: entry.kind,
-                name: entry.name.clone(),
-                start,
-                end,
-                form,
-            }),
+            (Some((entry, form)), Some(_)) => {
+                out.push(mention(entry.kind, entry.name.clone(), form))
+            }
             (Some((entry, form)), None)
                 if form == Form::Demonym || entry.kind == EntityKind::Place =>
             {
-                out.push(Mention {
-                    kind: entry.kind,
-                    name: entry.name.clone(),
-                    start,
-                    end,
-                    form,
-                })
+                out.push(mention(entry.kind, entry.name.clone(), form))
             }
-            (None, Some(kind)) => out.push(Mention {
-                kind,
-                name: tidy(surface),
-                start,
-                end,
-                form: Form::Name,
-            }),
+            (None, Some(kind)) => {
+                if shouted {
+                    weak.push(out.len());
+                }
+                out.push(mention(kind, tidy(surface), Form::Name))
+            }
             (_, None) => self.demonym_parts(surface, start, out),
         }
+    }
+
+    /// A title inside a span splits it: "US President Joe Biden" is the place United
+    /// States and the person Joe Biden, "Treasury Secretary James Baker" the Treasury and
+    /// James Baker, "US Secretary" the place alone. A title opening a span is dropped
+    /// when a person follows ("President Putin"); before anything else ("General Motors")
+    /// it is part of the name. True when the span was handled here.
+    fn split_at_title(
+        &self,
+        text: &str,
+        tokens: &[Span],
+        tag: &str,
+        out: &mut Vec<Mention>,
+        weak: &mut Vec<usize>,
+    ) -> bool {
+        let Some((at, width)) = self.last_title(text, tokens) else {
+            return false;
+        };
+        let (before, after) = (&tokens[..at], &tokens[at + width..]);
+        if after.is_empty() && !before.is_empty() {
+            // A title ending a span is a surname ("Billie Jean King", "John Major") unless
+            // a country stands before it ("US Secretary": the place alone).
+            let country = before.len() == 1
+                && self
+                    .gazetteer
+                    .lookup(&text[before[0].start..before[0].end])
+                    .is_some_and(|(e, _)| e.is_country());
+            if tag == "PER" || !country {
+                return false;
+            }
+            self.country_word(text, before[0], out);
+            return true;
+        }
+        if before.is_empty() {
+            // A title alone is read as a name ("Lord's" the ground).
+            if after.is_empty() {
+                return false;
+            }
+            let rest = &text[after[0].start..after[after.len() - 1].end];
+            let a_person = tag == "PER"
+                || self
+                    .gazetteer
+                    .lookup(rest)
+                    .is_some_and(|(e, _)| e.kind == EntityKind::Person);
+            if !a_person {
+                return false;
+            }
+            self.resolve_span(text, after, "PER", out, weak);
+            return true;
+        }
+        let before_tag = match tag {
+            // The office holder's country or body, not the person.
+            "PER" => "ORG",
+            other => other,
+        };
+        self.resolve_span(text, before, before_tag, out, weak);
+        self.resolve_span(text, after, "PER", out, weak);
+        true
+    }
+
+    /// The last title in a span (its first token and its width in tokens), the longest
+    /// of up to three words where several start at one token.
+    fn last_title(&self, text: &str, tokens: &[Span]) -> Option<(usize, usize)> {
+        let mut found = None;
+        for at in 0..tokens.len() {
+            for width in (1..=3.min(tokens.len() - at)).rev() {
+                let words = &text[tokens[at].start..tokens[at + width - 1].end];
+                if self.gazetteer.is_title(words) {
+                    found = Some((at, width));
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// "Biden-Putin": a hyphenated compound of listed names is a mention of each name,
+    /// never a name of its own. True when the compound was split.
+    fn split_compound(&self, surface: &str, start: usize, out: &mut Vec<Mention>) -> bool {
+        if !surface.contains('-') || surface.contains(char::is_whitespace) {
+            return false;
+        }
+        let mut parts = Vec::new();
+        let mut offset = 0;
+        for part in surface.split('-') {
+            match self.gazetteer.lookup(part) {
+                Some((entry, Form::Name)) => parts.push(Mention {
+                    kind: entry.kind,
+                    name: entry.name.clone(),
+                    start: start + offset,
+                    end: start + offset + part.len(),
+                    form: Form::Name,
+                }),
+                _ => return false,
+            }
+            offset += part.len() + 1;
+        }
+        if parts.len() < 2 {
+            return false;
+        }
+        out.extend(parts);
+        true
     }
 
     /// Listed names and demonyms the tagger passed over (often at the start of a
@@ -223,51 +421,23 @@ impl EntityExtractor {
         covered: &[bool],
         out: &mut Vec<Mention>,
     ) {
-        let longest = self.gazetteer.longest_alias_words.max(1);
         let tokens = words.tokens;
-        let mut key = String::new();
         let mut i = 0;
         while i < tokens.len() {
-            let word = &text[tokens[i].start..tokens[i].end];
-            if covered[i] || !word.chars().next().is_some_and(char::is_uppercase) {
-                i += 1;
-                continue;
-            }
-            let mut matched = None;
-            key.clear();
-            let stop = tokens.len().min(i + longest);
-            let run = covered[i..stop].iter().zip(&words.lower[i..stop]);
-            for (end, (&is_covered, lower)) in (i..).zip(run) {
-                if is_covered {
-                    break;
-                }
-                if end > i {
-                    key.push(' ');
-                }
-                push_key_word(&mut key, lower);
-                if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
-                    if !entry.is_town() {
-                        matched = Some((end, entry, form));
-                    }
-                }
-                if !self.gazetteer.is_prefix(&key) {
-                    break;
-                }
-            }
-            match matched {
+            match self.longest_alias_at(text, words, i, Some(covered)) {
                 Some((end, entry, form)) => {
-                    let (start, stop) = (tokens[i].start, tokens[end].end);
                     out.push(Mention {
                         kind: entry.kind,
                         name: entry.name.clone(),
-                        start,
-                        end: stop,
+                        start: tokens[i].start,
+                        end: tokens[end].end,
                         form,
                     });
                     i = end + 1;
                 }
                 None => {
-                    if word.contains('-') {
+                    let word = &text[tokens[i].start..tokens[i].end];
+                    if !covered[i] && word.contains('-') {
                         self.demonym_parts(word, tokens[i].start, out);
                     }
                     i += 1;
@@ -324,6 +494,148 @@ impl EntityExtractor {
             offset += part.len() + 1;
         }
     }
+}
+
+/// The span without the words that are never names at its edges ("Reagan Says" is
+/// "Reagan"); a company's "Corp" or "Inc" stays at its end.
+fn trim_not_names<'t>(text: &str, tokens: &'t [Span]) -> &'t [Span] {
+    let word = |t: &Span| &text[t.start..t.end];
+    let mut tokens = tokens;
+    while let [first, rest @ ..] = tokens {
+        if !is_edge_word(word(first)) {
+            break;
+        }
+        tokens = rest;
+    }
+    while let [rest @ .., last] = tokens {
+        if !is_edge_word(word(last)) {
+            break;
+        }
+        tokens = rest;
+    }
+    // A span of nothing but words that are not names is no name ("Nine", "Co Ltd").
+    if tokens.iter().all(|t| is_not_name(word(t))) {
+        return &[];
+    }
+    tokens
+}
+
+/// Is this written in capitals (every word of two letters or more)? "LOS ANGELES",
+/// "BANKAMERICA"; not "NATO" alone, which is how an acronym is always written.
+fn is_shouted(surface: &str) -> bool {
+    let words: Vec<&str> = surface
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .collect();
+    let long = words
+        .iter()
+        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 5);
+    !words.is_empty()
+        && (words.len() > 1 || long)
+        && words.iter().all(|w| !w.chars().any(|c| c.is_lowercase()))
+}
+
+/// Mentions read from capitals keep only with support from the text's mixed case: the
+/// same name written there ("BANKAMERICA" in a headline, "BankAmerica" in the body)
+/// gives them its name and kind; without it they are dropped.
+fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
+    if weak.is_empty() {
+        return;
+    }
+    let support: FxHashMap<String, (EntityKind, String)> = mentions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !weak.contains(i))
+        .flat_map(|(_, m)| {
+            let written = alias_key(&text[m.start..m.end]);
+            [
+                (written, (m.kind, m.name.clone())),
+                (alias_key(&m.name), (m.kind, m.name.clone())),
+            ]
+        })
+        .collect();
+    let mut index = 0;
+    mentions.retain_mut(|mention| {
+        let keep = if weak.contains(&index) {
+            match support.get(&alias_key(&mention.name)) {
+                Some((kind, name)) => {
+                    mention.kind = *kind;
+                    mention.name = name.clone();
+                    true
+                }
+                None => false,
+            }
+        } else {
+            true
+        };
+        index += 1;
+        keep
+    });
+}
+
+/// One name, one kind in an article. A name found as more than one kind takes the kind
+/// with the most evidence: a vote per mention, and another for the kind its context
+/// points to (a dateline: a place). On a tie
+/// the lists decide, then the first mention. A city or state the lists hold may stay two
+/// kinds ("Leeds" the club and the city).
+fn one_kind_per_name(gazetteer: &Gazetteer, text: &str, mentions: &mut [Mention]) {
+    let mut votes: FxHashMap<&str, Vec<(EntityKind, u32)>> = FxHashMap::default();
+    for mention in mentions.iter() {
+        let counts = votes.entry(mention.name.as_str()).or_default();
+        let mut vote =
+            |kind: EntityKind, weight: u32| match counts.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += weight,
+                None => counts.push((kind, weight)),
+            };
+        vote(mention.kind, 2);
+        if let Some(kind) = context_kind(text, mention) {
+            vote(kind, 3);
+        }
+    }
+    let decided: FxHashMap<String, EntityKind> = votes
+        .into_iter()
+        .filter(|(_, counts)| counts.len() > 1)
+        .filter_map(|(name, counts)| {
+            let listed = gazetteer.lookup(name).filter(|(e, _)| e.name == name);
+            if listed.is_some_and(|(e, _)| e.kind == EntityKind::Place && !e.is_country()) {
+                return None;
+            }
+            let top = counts.iter().map(|c| c.1).max().unwrap_or(0);
+            let leaders: Vec<EntityKind> =
+                counts.iter().filter(|c| c.1 == top).map(|c| c.0).collect();
+            let kind = match leaders.as_slice() {
+                [one] => *one,
+                _ => listed
+                    .map(|(e, _)| e.kind)
+                    .filter(|k| leaders.contains(k))
+                    .unwrap_or(leaders[0]),
+            };
+            Some((name.to_string(), kind))
+        })
+        .collect();
+    for mention in mentions.iter_mut() {
+        if let Some(kind) = decided.get(&mention.name) {
+            mention.kind = *kind;
+        }
+    }
+}
+
+/// The bytes at the top of a text where a dateline may stand.
+const DATELINE_BYTES: usize = 400;
+
+/// The kind a mention's surroundings point to, if they point anywhere: a dateline at the
+/// top of the text ("TAVILDARA, Tajikistan", "LOS ANGELES, Feb 26 -") names a place.
+/// (Other cues measured worse on CoNLL-2003 eng.testa: "in X", "President X" and
+/// "X said" all point the wrong way about as often as the right one.)
+fn context_kind(text: &str, mention: &Mention) -> Option<EntityKind> {
+    let before = text[..mention.start].trim_end_matches([' ', '\t']);
+    let after = &text[mention.end..];
+    let line_start = before.is_empty() || before.ends_with('\n');
+    let dateline = line_start
+        && mention.start < DATELINE_BYTES
+        && is_shouted(&text[mention.start..mention.end])
+        && after.trim_start_matches(' ').starts_with(',');
+    dateline.then_some(EntityKind::Place)
 }
 
 /// A sentence's tokens with their lower-case words.

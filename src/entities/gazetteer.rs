@@ -45,6 +45,15 @@ impl Entry {
     pub fn is_country(&self) -> bool {
         self.place_kind.as_deref() == Some("country")
     }
+
+    /// A country, state or region: a place whatever a sentence seems to say ("US" is
+    /// never an organisation); a city's name may also be its club's.
+    pub fn is_region(&self) -> bool {
+        matches!(
+            self.place_kind.as_deref(),
+            Some("country" | "state" | "region")
+        )
+    }
 }
 
 /// The merged alias table.
@@ -89,6 +98,9 @@ pub fn write_alias_key(surface: &str, key: &mut String) {
         }
         if key.len() == word_start {
             key.truncate(before); // a word of dots only
+        } else if key.len() > word_start + 2 && key.ends_with("'s") {
+            // "Moody's" as the tokenizer splits it, "moody 's": text and lists meet.
+            key.insert(key.len() - 2, ' ');
         }
     }
     if key.len() > 4 && key.starts_with("the ") {

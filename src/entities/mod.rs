@@ -7,6 +7,7 @@
 pub mod extract;
 pub mod gazetteer;
 pub mod lexicon;
+pub mod not_names;
 pub mod tagger;
 pub mod tokens;
 pub mod user;

@@ -124,6 +124,7 @@ fn tokens<C: LineChars + ?Sized>(line: &str, chars: &C, base: usize, out: &mut V
                 let next_is_alnum = || chars.char(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
                 let joins = d.is_alphanumeric()
                     || (matches!(d, '-' | '&') && next_is_alnum()) // Russian-backed, S&P
+                    || (matches!(d, '\'' | '’') && next_is_alnum() && !is_clitic(chars, j + 1)) // O'Brien
                     || (matches!(d, '.' | ',') && chars.at(j - 1).1.is_ascii_digit() && next_is_alnum()) // 1,000
                     || (d == '.' && is_abbreviation(&line[start..chars.at(j).0 + 1])); // U.S. and Mr.
                 if joins {
@@ -141,9 +142,12 @@ fn tokens<C: LineChars + ?Sized>(line: &str, chars: &C, base: usize, out: &mut V
                 }
             }
         } else if (c == '\'' || c == '’')
-            && chars.char(i + 1).is_some_and(|(_, n)| n.is_alphabetic())
+            && i > 0
+            && chars.at(i - 1).1.is_alphanumeric()
+            && is_clitic(chars, i + 1)
         {
-            // 's, 're, 't after a split: keep the clitic with its apostrophe
+            // 's, 're, 'll right after a word: keep the clitic with its apostrophe. An
+            // apostrophe before a word is a quote mark ('DNR'), a token of its own.
             while j < chars.count() && chars.at(j).1.is_alphabetic() && j - i <= 2 {
                 j += 1;
             }
@@ -157,6 +161,24 @@ fn tokens<C: LineChars + ?Sized>(line: &str, chars: &C, base: usize, out: &mut V
         }
         i = j.max(i + 1);
     }
+}
+
+/// Do the letters from `at` make an English clitic (`s`, `re`, `ve`, `ll`, `d`, `m`, `t`)
+/// that ends there?
+fn is_clitic<C: LineChars + ?Sized>(chars: &C, at: usize) -> bool {
+    let mut letters = String::new();
+    let mut j = at;
+    while let Some((_, c)) = chars.char(j) {
+        if !c.is_alphabetic() {
+            break;
+        }
+        letters.extend(c.to_lowercase());
+        j += 1;
+        if letters.len() > 2 {
+            return false;
+        }
+    }
+    matches!(letters.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m" | "t")
 }
 
 /// "U.S." and "Mr." : single letters with dots, or a short capitalised word before a dot
@@ -184,6 +206,20 @@ mod tests {
             .iter()
             .map(|s| s.iter().map(|t| &text[t.start..t.end]).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_quote_mark_is_not_a_clitic() {
+        assert_eq!(
+            words("the 'DNR' and 'LNR' and Putin's aides"),
+            vec![vec![
+                "the", "'", "DNR", "'", "and", "'", "LNR", "'", "and", "Putin", "'s", "aides"
+            ]]
+        );
+        assert_eq!(
+            words("O'Brien and D'Alema"),
+            vec![vec!["O'Brien", "and", "D'Alema"]]
+        );
     }
 
     #[test]

@@ -1,0 +1,96 @@
+//! Words that are never a name by themselves (`index-schema/entities/not-names.txt`):
+//! function words, numbers, months, and the report vocabulary of wire copy ("Qtr",
+//! "Shr", "Says"). A span made only of them is not a mention; at a span's edges they
+//! are cut away.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+
+const NOT_NAMES: &str = include_str!("../../index-schema/entities/not-names.txt");
+
+/// The words of each section: `[edges]` first, then `[alone]`.
+static WORDS: LazyLock<[FxHashSet<String>; 2]> = LazyLock::new(|| {
+    let mut sections: [FxHashSet<String>; 2] = Default::default();
+    let mut section = 0;
+    for line in NOT_NAMES.lines().map(str::trim) {
+        match line {
+            "" => {}
+            "[edges]" => section = 0,
+            "[alone]" => section = 1,
+            comment if comment.starts_with('#') => {}
+            word => {
+                sections[section].insert(word.to_lowercase());
+            }
+        }
+    }
+    sections
+});
+
+/// Is `word` (one token) never a name on its own?
+pub fn is_not_name(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters <= 1 {
+        // Single letters and initials, numbers, punctuation.
+        return true;
+    }
+    if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        // Ordinals and numbers with units: 4TH, 21st, 1987/88.
+        return true;
+    }
+    let lower = word.to_lowercase();
+    WORDS.iter().any(|section| section.contains(&lower))
+}
+
+/// Is `word` cut from the edges of a name ("Says" in "Reagan Says")? Function words,
+/// report vocabulary, numbers and bare letters; not an initial ("M."), a month or day
+/// ("Jan Kroslak"), "The" ("The Oval") or a company suffix.
+pub fn is_edge_word(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 1 && word.ends_with('.') {
+        return false;
+    }
+    if letters <= 1 || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    WORDS[0].contains(&word.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_words_numbers_and_letters_are_not_names() {
+        for word in [
+            "Qtr", "NET", "4TH", "3rd", "F", "O", "Nine", "Says", "Feb", "the", "1987",
+        ] {
+            assert!(is_not_name(word), "{word}");
+        }
+        for word in ["Reagan", "Moody", "Qatar", "Ninewells", "OPEC", "Feinstein"] {
+            assert!(!is_not_name(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn only_edge_words_are_cut_from_names() {
+        for word in ["Says", "Qtr", "4TH", "of", "F"] {
+            assert!(is_edge_word(word), "{word}");
+        }
+        for word in ["Jan", "The", "Corp", "M.", "Nine", "Reagan"] {
+            assert!(!is_edge_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_list_is_lower_case_and_without_repeats() {
+        let mut seen = FxHashSet::default();
+        for line in NOT_NAMES.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+                continue;
+            }
+            assert_eq!(line, line.to_lowercase(), "{line}");
+            assert!(seen.insert(line), "{line} is listed twice");
+        }
+    }
+}

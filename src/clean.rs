@@ -53,6 +53,8 @@ pub struct Boilerplate {
     drop: RegexSet,
     header: RegexSet,
     tail: RegexSet,
+    /// Sign-offs of wire services, the body's last word.
+    signoff: RegexSet,
 }
 
 /// A text split into its title and cleaned body, plus the header lines removed above
@@ -76,8 +78,12 @@ impl Boilerplate {
 
     /// Parses a rules file in the `boilerplate.txt` format.
     pub fn parse(rules: &str) -> Result<Boilerplate, String> {
-        let mut sections: [(&str, Vec<&str>); 3] =
-            [("[drop]", vec![]), ("[header]", vec![]), ("[tail]", vec![])];
+        let mut sections: [(&str, Vec<&str>); 4] = [
+            ("[drop]", vec![]),
+            ("[header]", vec![]),
+            ("[tail]", vec![]),
+            ("[signoff]", vec![]),
+        ];
         let mut current: Option<usize> = None;
         for (number, line) in rules.lines().enumerate() {
             let line = line.trim();
@@ -101,6 +107,7 @@ impl Boilerplate {
             drop: build(&sections[0].1)?,
             header: build(&sections[1].1)?,
             tail: build(&sections[2].1)?,
+            signoff: build(&sections[3].1)?,
         })
     }
 
@@ -129,7 +136,26 @@ impl Boilerplate {
             out.push_str(line.trim_end());
             out.push('\n');
         }
+        self.strip_signoff(&mut out);
         collapse_blank_lines(&out)
+    }
+
+    /// Removes a sign-off ("REUTER") ending the body after its last sentence.
+    fn strip_signoff(&self, body: &mut String) {
+        let text = body.trim_end();
+        let Some(space) = text.rfind(char::is_whitespace) else {
+            return;
+        };
+        let (rest, last) = (text[..space].trim_end(), &text[space + 1..]);
+        let ends_sentence = rest.is_empty()
+            || rest.ends_with('\n')
+            || text[..space].ends_with('\n')
+            || rest.ends_with(['.', '!', '?', '"', '”', ')', '\'']);
+        if ends_sentence && self.signoff.is_match(last) {
+            let keep = rest.len();
+            body.truncate(keep);
+            body.push('\n');
+        }
     }
 
     /// Splits a plain-text article: the first non-empty line that is not boilerplate
@@ -207,6 +233,23 @@ pub fn collapse_blank_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::Boilerplate as Rules;
+
+    #[test]
+    fn a_wire_signoff_is_not_body_text() {
+        let rules = Rules::shipped();
+        let clean = |text: &str| rules.clean_body(text).trim_end().to_string();
+        assert_eq!(
+            clean("Output rose 3 pct in March.\n\nExports fell. REUTER\n"),
+            "Output rose 3 pct in March.\n\nExports fell."
+        );
+        assert_eq!(clean("Exports fell.\n\nReuters\n"), "Exports fell.");
+        // A sentence that ends with the word keeps it.
+        assert_eq!(
+            clean("The figures were confirmed by Reuters\n"),
+            "The figures were confirmed by Reuters"
+        );
+    }
     use super::*;
 
     #[test]

@@ -31,6 +31,7 @@ fn article(n: usize, people: &[String]) -> AnalysedArticle {
             .collect(),
         dates: Vec::new(),
         title_mentions: Vec::new(),
+        weak: Vec::new(),
     }
 }
 

@@ -221,6 +221,7 @@ fn index(docs: &[Doc]) -> (tempfile::TempDir, IndexStore) {
             entities,
             dates: Vec::new(),
             title_mentions: Vec::new(),
+            weak: Vec::new(),
         };
         writer
             .add_document(build_document(

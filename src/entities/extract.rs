@@ -10,9 +10,10 @@ use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
+use super::furniture::mask;
 use super::gazetteer::{alias_key, Form, Gazetteer};
 use super::lexicon::{push_key_word, Lexicon};
-use super::not_names::{is_edge_word, is_not_name};
+use super::not_names::{is_edge_word, is_not_name, is_organisation_end};
 use super::tagger::{spans, Scratch, Sentence, Tagger};
 use super::tokens::{tokenize, Span};
 use super::user::UserEntities;
@@ -101,11 +102,52 @@ impl EntityExtractor {
         &self.user
     }
 
-    /// Every mention in `text`, in order.
+    /// Every mention in `text`, in order. Furniture (earnings tables, tickers, bylines,
+    /// credits, the author's biography) is not read.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         if !self.active {
             return Vec::new();
         }
+        let masked = mask(text);
+        self.extract_masked(&masked)
+    }
+
+    /// The mentions of a title. A headline in Title Case or capitals says nothing by
+    /// its casing ("Hk Bank Expected To Post 10 To 13 Pct Profit Rise"): only listed
+    /// names count, and other names when the body names them too, as the body names
+    /// them (`body` are the body's mentions, `body_text` the body). A title in sentence
+    /// case is read as any text.
+    pub fn extract_title(&self, title: &str, body: &[Mention], body_text: &str) -> Vec<Mention> {
+        let found = self.extract(title);
+        if !is_headline_cased(title) {
+            return found;
+        }
+        let mut known: FxHashMap<String, (EntityKind, String)> = FxHashMap::default();
+        for mention in body {
+            let entity = (mention.kind, mention.name.clone());
+            if let Some(written) = body_text.get(mention.start..mention.end) {
+                known.entry(alias_key(written)).or_insert(entity.clone());
+            }
+            known.entry(alias_key(&mention.name)).or_insert(entity);
+        }
+        found
+            .into_iter()
+            .filter_map(|mut mention| {
+                let written = &title[mention.start..mention.end];
+                if self.gazetteer.lookup(written).is_some() {
+                    return Some(mention);
+                }
+                let (kind, name) = known
+                    .get(&alias_key(written))
+                    .or_else(|| known.get(&alias_key(&mention.name)))?;
+                mention.kind = *kind;
+                mention.name = name.clone();
+                Some(mention)
+            })
+            .collect()
+    }
+
+    fn extract_masked(&self, text: &str) -> Vec<Mention> {
         let lexicon = Lexicon::new(&self.gazetteer);
         let tagger = shipped_tagger();
         let mut mentions = Vec::new();
@@ -244,7 +286,11 @@ impl EntityExtractor {
         }
         let surface = &text[tokens[0].start..tokens[tokens.len() - 1].end];
         let listed_whole = self.gazetteer.lookup(surface).is_some();
-        if !listed_whole && self.split_at_title(text, tokens, tag, out, weak) {
+        // "Chrysler Corp", "General Accounting Office": an organisation, whatever else it
+        // looks like.
+        let company = tokens.len() > 1 && is_organisation_end(word(&tokens[tokens.len() - 1]));
+        let tag = if company { "ORG" } else { tag };
+        if !listed_whole && !company && self.split_at_title(text, tokens, tag, out, weak) {
             return;
         }
         let tokens = trim_not_names(text, tokens);
@@ -275,20 +321,23 @@ impl EntityExtractor {
         };
         match (self.gazetteer.lookup(surface), tagged_kind) {
             (Some((entry, form)), Some(EntityKind::Person))
-                if entry.kind != EntityKind::Person && form == Form::Name =>
+                if entry.kind != EntityKind::Person
+                    && form == Form::Name
+                    && !surface.contains(char::is_whitespace) =>
             {
-                // "Jordan" the person: the tagger's reading of the sentence wins.
+                // "Jordan" the person: the tagger's reading of the sentence wins (a name
+                // of one word only: "Latin America" is no one).
                 out.push(mention(EntityKind::Person, tidy(surface), form))
             }
             // A listed city or state the tagger reads as an organisation is one here
-            // ("Leeds" the club); a country stays a place ("US" is never an
+            // ("Leeds" the club); a country or region stays a place ("US" is never an
             // organisation, a national team is its country), and listed people and
             // organisations are specific.
             (Some((entry, form)), Some(kind))
                 if entry.kind == EntityKind::Place
                     && kind != EntityKind::Place
                     && form == Form::Name
-                    && !entry.is_country() =>
+                    && entry.may_be_a_club() =>
             {
                 out.push(mention(kind, tidy(surface), form))
             }
@@ -347,7 +396,11 @@ impl EntityExtractor {
                 return false;
             }
             let rest = &text[after[0].start..after[after.len() - 1].end];
+            // After a title, a listed person or a name of two words or more is a person
+            // ("Ayatollah Ali Khamenei"); one word may be the rest of an organisation's
+            // name ("General Electric").
             let a_person = tag == "PER"
+                || after.len() >= 2
                 || self
                     .gazetteer
                     .lookup(rest)
@@ -518,6 +571,23 @@ fn trim_not_names<'t>(text: &str, tokens: &'t [Span]) -> &'t [Span] {
         return &[];
     }
     tokens
+}
+
+/// Does a title look like a headline: most of its longer words capitalised ("Hk Bank
+/// Expected To Post Profit Rise"), or all in capitals?
+fn is_headline_cased(title: &str) -> bool {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    if words.len() < 3 {
+        return is_shouted(title);
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    capitalised * 4 >= words.len() * 3
 }
 
 /// Is this written in capitals (every word of two letters or more)? "LOS ANGELES",

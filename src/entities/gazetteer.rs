@@ -46,13 +46,10 @@ impl Entry {
         self.place_kind.as_deref() == Some("country")
     }
 
-    /// A country, state or region: a place whatever a sentence seems to say ("US" is
-    /// never an organisation); a city's name may also be its club's.
-    pub fn is_region(&self) -> bool {
-        matches!(
-            self.place_kind.as_deref(),
-            Some("country" | "state" | "region")
-        )
+    /// A city, town or state, whose name may also be a club's or a team's ("Leeds",
+    /// "Minnesota"); a country or region is a place whatever a sentence seems to say.
+    pub fn may_be_a_club(&self) -> bool {
+        matches!(self.place_kind.as_deref(), Some("city" | "town" | "state"))
     }
 }
 
@@ -82,6 +79,14 @@ pub fn alias_key(surface: &str) -> String {
 /// Writes the alias key of `surface` into `key` (cleared first), as [`alias_key`].
 pub fn write_alias_key(surface: &str, key: &mut String) {
     key.clear();
+    // A comma is a word of its own, as the tokenizer has it ("Smith Barney , Harris").
+    let spaced;
+    let surface = if surface.contains(',') {
+        spaced = surface.replace(',', " , ");
+        spaced.as_str()
+    } else {
+        surface
+    };
     for word in surface.split_whitespace() {
         let before = key.len();
         if before > 0 {

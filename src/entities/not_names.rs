@@ -38,7 +38,7 @@ pub fn is_not_name(word: &str) -> bool {
         // Ordinals and numbers with units: 4TH, 21st, 1987/88.
         return true;
     }
-    let lower = word.to_lowercase();
+    let lower = word.trim_end_matches('.').to_lowercase();
     WORDS.iter().any(|section| section.contains(&lower))
 }
 
@@ -54,6 +54,54 @@ pub fn is_edge_word(word: &str) -> bool {
         return true;
     }
     WORDS[0].contains(&word.to_lowercase())
+}
+
+/// Does `word` end an organisation's name: a company suffix ("Corp", "Inc") or the
+/// head noun of an institution ("Office", "Ministry", "Exchange")? A name ending so is an
+/// organisation, whatever else it looks like ("General Accounting Office").
+pub fn is_organisation_end(word: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "corp",
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "gmbh",
+        "corporation",
+        "incorporated",
+        "limited",
+        "bancorp",
+        "co",
+        "cos",
+        "group",
+        "bank",
+        "party",
+        "ministry",
+        "department",
+        "agency",
+        "council",
+        "committee",
+        "commission",
+        "association",
+        "university",
+        "institute",
+        "foundation",
+        "fund",
+        "board",
+        "exchange",
+        "office",
+        "administration",
+        "service",
+        "services",
+        "airlines",
+        "airways",
+        "authority",
+        "organisation",
+        "organization",
+        "federation",
+        "league",
+    ];
+    ENDS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
 }
 
 #[cfg(test)]

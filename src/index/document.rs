@@ -64,6 +64,10 @@ pub struct AnalysedArticle {
     /// The title's entity mentions (byte ranges of the title), stacked on its words.
     #[serde(skip)]
     pub title_mentions: Vec<Mention>,
+    /// Entities named too weakly to count in facets: names no list knows, mentioned
+    /// once without a cue. They stay in the text, and in `entities` for the article view.
+    #[serde(skip)]
+    pub weak: Vec<(EntityKind, String)>,
 }
 
 fn serialize_day<S: serde::Serializer>(
@@ -162,7 +166,19 @@ fn article_entities_and_title(
             });
         }
     }
-    let title_mentions = extractor.extract(title);
+    let body_mentions: Vec<Mention> = entities
+        .iter()
+        .flat_map(|e| {
+            e.mentions.iter().map(|m| Mention {
+                kind: e.kind,
+                name: e.name.clone(),
+                start: m.start,
+                end: m.end,
+                form: m.form,
+            })
+        })
+        .collect();
+    let title_mentions = extractor.extract_title(title, &body_mentions, body);
     for mention in &title_mentions {
         if !entities
             .iter()
@@ -201,6 +217,7 @@ pub fn analyse(
         .or_else(|| article.url.as_deref().and_then(url_host));
     let (entities, title_mentions) =
         article_entities_and_title(&article.title, &article.body, extractor);
+    let weak = weak_entities(&entities, &article.body, extractor);
     AnalysedArticle {
         key: article_key(origin.file_key, article.record),
         path: origin.path.to_string(),
@@ -215,6 +232,60 @@ pub fn analyse(
         entities,
         dates,
         title_mentions,
+        weak,
+    }
+}
+
+/// The entities an article names too weakly to count (SPEC 2's facets count actors,
+/// not every capitalised word): not in the lists, mentioned once in the body, with no
+/// cue ("President X" for a person; "X Corp" or an acronym for an organisation).
+pub fn weak_entities(
+    entities: &[EntityJson],
+    body: &str,
+    extractor: &EntityExtractor,
+) -> Vec<(EntityKind, String)> {
+    let gazetteer = extractor.gazetteer();
+    entities
+        .iter()
+        .filter(|entity| {
+            if gazetteer.find(entity.kind, &entity.name).is_some() || entity.mentions.len() >= 2 {
+                return false;
+            }
+            let Some(mention) = entity.mentions.first() else {
+                // Named only in the title or implied, and in no list.
+                return true;
+            };
+            !has_cue(entity, mention, body, gazetteer)
+        })
+        .map(|e| (e.kind, e.name.clone()))
+        .collect()
+}
+
+/// Does the text around a lone mention say what it names?
+fn has_cue(
+    entity: &EntityJson,
+    mention: &MentionJson,
+    body: &str,
+    gazetteer: &crate::entities::gazetteer::Gazetteer,
+) -> bool {
+    match entity.kind {
+        EntityKind::Person => {
+            let before = body[..mention.start].trim_end();
+            let previous = before.rsplit(char::is_whitespace).next().unwrap_or("");
+            !previous.is_empty() && gazetteer.is_title(previous)
+                || entity.name.split_whitespace().count() >= 2
+        }
+        EntityKind::Org => {
+            let last = entity.name.rsplit(' ').next().unwrap_or("");
+            let acronym = entity.name.len() >= 2
+                && entity.name.len() <= 6
+                && entity
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '&');
+            acronym || crate::entities::not_names::is_organisation_end(last)
+        }
+        EntityKind::Place => false,
     }
 }
 
@@ -277,7 +348,13 @@ pub fn build_document(
             &article.body,
         ),
     );
-    for entity in &article.entities {
+    let counted = |e: &&EntityJson| {
+        !article
+            .weak
+            .iter()
+            .any(|(k, n)| *k == e.kind && *n == e.name)
+    };
+    for entity in article.entities.iter().filter(counted) {
         let field = match entity.kind {
             EntityKind::Person => fields.person,
             EntityKind::Place => fields.place,
@@ -313,6 +390,7 @@ pub fn build_document(
     let facet_values = article
         .entities
         .iter()
+        .filter(counted)
         .map(|e| (FacetKind::Entity(e.kind), e.name.as_str()))
         .chain(article.source.as_deref().map(|s| (FacetKind::Source, s)))
         .chain(published.as_deref().map(|d| (FacetKind::Published, d)))

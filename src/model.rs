@@ -25,6 +25,19 @@ impl DateSource {
     /// The sources that say when a copy was made, not when the article ran.
     pub const UNCERTAIN: &'static [DateSource] = &[DateSource::Mtime];
 
+    /// The source of a name as [`DateSource::as_str`] writes it.
+    pub fn parse(name: &str) -> Option<DateSource> {
+        [
+            DateSource::Meta,
+            DateSource::Field,
+            DateSource::Text,
+            DateSource::Path,
+            DateSource::Mtime,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
     /// The name used in the index and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::furniture::mask;
-use super::gazetteer::{alias_key, Form, Gazetteer};
+use super::gazetteer::{alias_key, write_alias_key, Form, Gazetteer};
 use super::lexicon::{push_key_word, Lexicon};
 use super::not_names::{is_edge_word, is_not_name, is_organisation_end};
 use super::tagger::{spans, Scratch, Sentence, Tagger};
@@ -115,20 +115,26 @@ impl EntityExtractor {
     /// The mentions of a title. A headline in Title Case or capitals says nothing by
     /// its casing ("Hk Bank Expected To Post 10 To 13 Pct Profit Rise"): only listed
     /// names count, and other names when the body names them too, as the body names
-    /// them (`body` are the body's mentions, `body_text` the body). A title in sentence
-    /// case is read as any text.
-    pub fn extract_title(&self, title: &str, body: &[Mention], body_text: &str) -> Vec<Mention> {
-        let found = self.extract(title);
+    /// them (`body` are the body's entities: kind, name and mention ranges of
+    /// `body_text`). A title in sentence case is read as any text, and a name the body
+    /// names too takes the body's kind.
+    pub fn extract_title<'b>(
+        &self,
+        title: &str,
+        body: impl Iterator<Item = (EntityKind, &'b str, &'b [(usize, usize)])> + Clone,
+        body_text: &str,
+    ) -> Vec<Mention> {
+        let mut found = self.extract(title);
         if !is_headline_cased(title) {
-            return found;
-        }
-        let mut known: FxHashMap<String, (EntityKind, String)> = FxHashMap::default();
-        for mention in body {
-            let entity = (mention.kind, mention.name.clone());
-            if let Some(written) = body_text.get(mention.start..mention.end) {
-                known.entry(alias_key(written)).or_insert(entity.clone());
+            // The body has more words to decide a kind by: a name it names too takes
+            // its kind there.
+            for mention in &mut found {
+                if let Some((kind, _, _)) = body.clone().find(|(_, name, _)| *name == mention.name)
+                {
+                    mention.kind = kind;
+                }
             }
-            known.entry(alias_key(&mention.name)).or_insert(entity);
+            return found;
         }
         found
             .into_iter()
@@ -137,11 +143,16 @@ impl EntityExtractor {
                 if self.gazetteer.lookup(written).is_some() {
                     return Some(mention);
                 }
-                let (kind, name) = known
-                    .get(&alias_key(written))
-                    .or_else(|| known.get(&alias_key(&mention.name)))?;
-                mention.kind = *kind;
-                mention.name = name.clone();
+                let (kind, name, _) = body.clone().find(|(_, name, spans)| {
+                    name.eq_ignore_ascii_case(&mention.name)
+                        || spans.iter().any(|&(s, e)| {
+                            body_text
+                                .get(s..e)
+                                .is_some_and(|w| w.eq_ignore_ascii_case(written))
+                        })
+                })?;
+                mention.kind = kind;
+                mention.name = name.to_string();
                 Some(mention)
             })
             .collect()
@@ -168,8 +179,9 @@ impl EntityExtractor {
                 tokens: sentence_tokens,
                 lower: sentence.lower(),
             };
-            let runs = self.listed_runs(text, &words);
-            for (first, last, kind) in spans(&tags) {
+            let found_spans = spans(&tags);
+            let runs = self.listed_runs(text, &words, &found_spans);
+            for (first, last, kind) in found_spans {
                 // A listed name longer than the span it overlaps wins ("Standard and
                 // Poor's" over the tagger's "Standard" and "Poor").
                 let beaten = runs
@@ -199,10 +211,30 @@ impl EntityExtractor {
 
     /// The listed names of two words or more in a sentence (first and last token),
     /// longest first where several start at one word.
-    fn listed_runs(&self, text: &str, words: &SentenceWords) -> Vec<(usize, usize)> {
+    fn listed_runs(
+        &self,
+        text: &str,
+        words: &SentenceWords,
+        spans: &[(usize, usize, &str)],
+    ) -> Vec<(usize, usize)> {
         let mut runs = Vec::new();
+        if spans.is_empty() {
+            return runs;
+        }
+        // Only a run that starts in a span, or few enough words before one to reach it,
+        // can beat the span.
+        let reach = self.gazetteer.longest_alias_words.max(1);
+        let near_a_span = |i: usize| {
+            spans
+                .iter()
+                .any(|&(first, last, _)| i < last && i + reach > first)
+        };
         let mut i = 0;
         while i < words.tokens.len() {
+            if !near_a_span(i) || !starts_capitalised(text, words.tokens[i]) {
+                i += 1;
+                continue;
+            }
             match self.longest_alias_at(text, words, i, None) {
                 Some((end, _, _)) if end > i => {
                     runs.push((i, end));
@@ -285,7 +317,8 @@ impl EntityExtractor {
             return;
         }
         let surface = &text[tokens[0].start..tokens[tokens.len() - 1].end];
-        let listed_whole = self.gazetteer.lookup(surface).is_some();
+        let whole = self.gazetteer.lookup(surface);
+        let listed_whole = whole.is_some();
         // "Chrysler Corp", "General Accounting Office": an organisation, whatever else it
         // looks like.
         let company = tokens.len() > 1 && is_organisation_end(word(&tokens[tokens.len() - 1]));
@@ -293,12 +326,19 @@ impl EntityExtractor {
         if !listed_whole && !company && self.split_at_title(text, tokens, tag, out, weak) {
             return;
         }
-        let tokens = trim_not_names(text, tokens);
-        if tokens.is_empty() {
+        let trimmed = trim_not_names(text, tokens);
+        if trimmed.is_empty() {
             return;
         }
+        let same = trimmed.len() == tokens.len();
+        let tokens = trimmed;
         let (start, end) = (tokens[0].start, tokens[tokens.len() - 1].end);
         let surface = &text[start..end];
+        let found = if same {
+            whole
+        } else {
+            self.gazetteer.lookup(surface)
+        };
         if !listed_whole && self.split_compound(surface, start, out) {
             return;
         }
@@ -319,7 +359,7 @@ impl EntityExtractor {
             end,
             form,
         };
-        match (self.gazetteer.lookup(surface), tagged_kind) {
+        match (found, tagged_kind) {
             (Some((entry, form)), Some(EntityKind::Person))
                 if entry.kind != EntityKind::Person
                     && form == Form::Name
@@ -425,10 +465,16 @@ impl EntityExtractor {
     /// of up to three words where several start at one token.
     fn last_title(&self, text: &str, tokens: &[Span]) -> Option<(usize, usize)> {
         let mut found = None;
+        let mut key = String::new();
         for at in 0..tokens.len() {
+            let first = &text[tokens[at].start..tokens[at].end];
+            if !first.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
             for width in (1..=3.min(tokens.len() - at)).rev() {
                 let words = &text[tokens[at].start..tokens[at + width - 1].end];
-                if self.gazetteer.is_title(words) {
+                write_alias_key(words, &mut key);
+                if self.gazetteer.is_title_key(&key) {
                     found = Some((at, width));
                     break;
                 }
@@ -477,6 +523,10 @@ impl EntityExtractor {
         let tokens = words.tokens;
         let mut i = 0;
         while i < tokens.len() {
+            if covered[i] || !starts_capitalised(text, tokens[i]) {
+                i += 1;
+                continue;
+            }
             match self.longest_alias_at(text, words, i, Some(covered)) {
                 Some((end, entry, form)) => {
                     out.push(Mention {
@@ -490,7 +540,7 @@ impl EntityExtractor {
                 }
                 None => {
                     let word = &text[tokens[i].start..tokens[i].end];
-                    if !covered[i] && word.contains('-') {
+                    if word.contains('-') {
                         self.demonym_parts(word, tokens[i].start, out);
                     }
                     i += 1;
@@ -590,19 +640,31 @@ fn is_headline_cased(title: &str) -> bool {
     capitalised * 4 >= words.len() * 3
 }
 
+/// Does a token start with a capital letter?
+fn starts_capitalised(text: &str, token: Span) -> bool {
+    text[token.start..token.end]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+}
+
 /// Is this written in capitals (every word of two letters or more)? "LOS ANGELES",
 /// "BANKAMERICA"; not "NATO" alone, which is how an acronym is always written.
 fn is_shouted(surface: &str) -> bool {
-    let words: Vec<&str> = surface
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-        .collect();
-    let long = words
-        .iter()
-        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 5);
-    !words.is_empty()
-        && (words.len() > 1 || long)
-        && words.iter().all(|w| !w.chars().any(|c| c.is_lowercase()))
+    let mut words = 0;
+    let mut long = false;
+    for word in surface.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 2 {
+            continue;
+        }
+        if word.chars().any(char::is_lowercase) {
+            return false;
+        }
+        words += 1;
+        long |= letters > 5;
+    }
+    words > 1 || (words == 1 && long)
 }
 
 /// Mentions read from capitals keep only with support from the text's mixed case: the
@@ -658,8 +720,10 @@ fn one_kind_per_name(gazetteer: &Gazetteer, text: &str, mentions: &mut [Mention]
                 None => counts.push((kind, weight)),
             };
         vote(mention.kind, 2);
+        // A dateline outweighs any number of the tagger's guesses: wire copy puts
+        // only places there.
         if let Some(kind) = context_kind(text, mention) {
-            vote(kind, 3);
+            vote(kind, 1000);
         }
     }
     let decided: FxHashMap<String, EntityKind> = votes

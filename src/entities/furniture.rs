@@ -42,14 +42,25 @@ const REPORT_WORDS: &[&str] = &[
 
 /// The byte ranges of furniture in `text`.
 pub fn furniture(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = TICKER
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    if text.contains('<') {
+        ranges.extend(TICKER.find_iter(text).map(|m| (m.start(), m.end())));
+    }
     let lines = lines_with_offsets(text);
     for &(start, line) in &lines {
         let trimmed = line.trim();
-        if is_report_line(trimmed) || BYLINE.is_match(trimmed) || CREDIT.is_match(trimmed) {
+        // The patterns only run where a line could match them (most lines are prose).
+        let first = trimmed
+            .as_bytes()
+            .first()
+            .map_or(b' ', u8::to_ascii_lowercase);
+        let furniture = is_report_line(trimmed)
+            || (matches!(first, b'b' | b'w' | b'r' | b'e' | b'a' | b'(')
+                && BYLINE.is_match(trimmed))
+            || (matches!(first, b'p' | b'i' | b'c' | b'v' | b'(')
+                && trimmed.len() <= 130
+                && CREDIT.is_match(trimmed));
+        if furniture {
             ranges.push((start, start + line.len()));
         }
     }
@@ -67,17 +78,22 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     if ranges.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut bytes = text.as_bytes().to_vec();
+    let mut masked = String::with_capacity(text.len());
+    let mut at = 0;
     for (start, end) in ranges {
-        for byte in &mut bytes[start..end.min(text.len())] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
+        let (start, end) = (start.max(at), end.min(text.len()));
+        if start >= end {
+            continue;
         }
+        masked.push_str(&text[at..start]);
+        // Byte for byte, so offsets hold; line breaks stay line breaks.
+        for byte in text[start..end].bytes() {
+            masked.push(if byte == b'\n' { '\n' } else { ' ' });
+        }
+        at = end;
     }
-    // Whole characters were replaced (ranges start and end at character boundaries),
-    // and spaces are ASCII: still UTF-8.
-    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+    masked.push_str(&text[at..]);
+    Cow::Owned(masked)
 }
 
 fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
@@ -113,9 +129,11 @@ fn is_report_line(line: &str) -> bool {
 /// above it).
 fn biography_start(text: &str, lines: &[(usize, &str)]) -> Option<usize> {
     let last_third = text.len() * 2 / 3;
-    let at = lines
-        .iter()
-        .position(|&(start, line)| start >= last_third && BIOGRAPHY.is_match(line.trim()))?;
+    let at = lines.iter().position(|&(start, line)| {
+        start >= last_third
+            && (line.contains(" is ") || line.contains(" was "))
+            && BIOGRAPHY.is_match(line.trim())
+    })?;
     // The author's name alone on the lines right above it.
     let mut first = at;
     while first > 0 {

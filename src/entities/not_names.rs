@@ -38,8 +38,23 @@ pub fn is_not_name(word: &str) -> bool {
         // Ordinals and numbers with units: 4TH, 21st, 1987/88.
         return true;
     }
-    let lower = word.trim_end_matches('.').to_lowercase();
-    WORDS.iter().any(|section| section.contains(&lower))
+    in_section(word.trim_end_matches('.'), 0) || in_section(word.trim_end_matches('.'), 1)
+}
+
+/// Is `word`, any case, listed in the section? (Lower-cased on the stack: these run on
+/// every word at a span's edge.)
+fn in_section(word: &str, section: usize) -> bool {
+    let mut buffer = [0u8; 24];
+    if word.len() > buffer.len() {
+        return false;
+    }
+    if !word.is_ascii() {
+        return WORDS[section].contains(&word.to_lowercase());
+    }
+    for (slot, byte) in buffer.iter_mut().zip(word.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buffer[..word.len()]).is_ok_and(|lower| WORDS[section].contains(lower))
 }
 
 /// Is `word` cut from the edges of a name ("Says" in "Reagan Says")? Function words,
@@ -53,7 +68,7 @@ pub fn is_edge_word(word: &str) -> bool {
     if letters <= 1 || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return true;
     }
-    WORDS[0].contains(&word.to_lowercase())
+    in_section(word, 0)
 }
 
 /// Does `word` end an organisation's name: a company suffix ("Corp", "Inc") or the

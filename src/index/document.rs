@@ -120,6 +120,28 @@ fn group_mentions(text: &str, mentions: Vec<Mention>, entities: &mut Vec<EntityJ
     }
 }
 
+/// The publication day a text's own dates may be resolved against, as analysis decides
+/// it: any day but a file time, and a file time only when the body's dateline confirms
+/// it (for an article read back from the index, which keeps the day and its source).
+pub fn text_anchor(day: Option<Date>, source: Option<DateSource>, body: &str) -> Option<Date> {
+    let day = day?;
+    match source? {
+        DateSource::Mtime => {
+            let evidence = dates::Evidence {
+                hint: None,
+                header_lines: &[],
+                body,
+                path: "",
+                mtime: dates::day_to_epoch_seconds(day),
+            };
+            dates::publication_date(&evidence)
+                .filter(|p| p.anchors_text)
+                .map(|_| day)
+        }
+        _ => Some(day),
+    }
+}
+
 /// The days a body mentions, with where; weekdays and dates without a year resolved
 /// against `anchor` (a publication day that can date the text), else left out.
 pub fn mentioned_days(body: &str, anchor: Option<Date>) -> Vec<DateMentionJson> {
@@ -142,7 +164,7 @@ pub fn article_entities(title: &str, body: &str, extractor: &EntityExtractor) ->
 }
 
 /// [`article_entities`], and the title's own mentions.
-fn article_entities_and_title(
+pub fn article_entities_and_title(
     title: &str,
     body: &str,
     extractor: &EntityExtractor,
@@ -166,19 +188,15 @@ fn article_entities_and_title(
             });
         }
     }
-    let body_mentions: Vec<Mention> = entities
+    let spans: Vec<Vec<(usize, usize)>> = entities
         .iter()
-        .flat_map(|e| {
-            e.mentions.iter().map(|m| Mention {
-                kind: e.kind,
-                name: e.name.clone(),
-                start: m.start,
-                end: m.end,
-                form: m.form,
-            })
-        })
+        .map(|e| e.mentions.iter().map(|m| (m.start, m.end)).collect())
         .collect();
-    let title_mentions = extractor.extract_title(title, &body_mentions, body);
+    let body_entities = entities
+        .iter()
+        .zip(&spans)
+        .map(|(e, spans)| (e.kind, e.name.as_str(), spans.as_slice()));
+    let title_mentions = extractor.extract_title(title, body_entities, body);
     for mention in &title_mentions {
         if !entities
             .iter()
@@ -248,7 +266,13 @@ pub fn weak_entities(
     entities
         .iter()
         .filter(|entity| {
-            if gazetteer.find(entity.kind, &entity.name).is_some() || entity.mentions.len() >= 2 {
+            if entity.mentions.len() >= 2 {
+                return false;
+            }
+            let listed = gazetteer
+                .lookup(&entity.name)
+                .is_some_and(|(e, _)| e.kind == entity.kind && e.name == entity.name);
+            if listed {
                 return false;
             }
             let Some(mention) = entity.mentions.first() else {

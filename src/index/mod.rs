@@ -1,10 +1,11 @@
 //! The index: opening and creating it ([`store`]), turning articles into documents
-//! ([`document`]), numbering facet values index-wide ([`facet_values`]), knowing what is already indexed ([`state`]) and the writing pipeline
+//! ([`document`]), numbering facet values index-wide ([`facet_values`]), one kind per name index-wide ([`kinds`]), knowing what is already indexed ([`state`]) and the writing pipeline
 //! ([`writer`]).
 
 pub mod document;
 pub mod facet_columns;
 pub mod facet_values;
+pub mod kinds;
 pub mod state;
 pub mod store;
 pub mod writer;

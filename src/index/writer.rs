@@ -236,6 +236,14 @@ pub fn run_index(
         }
         numbering.save()?;
         writer.commit()?;
+        if !summary.interrupted {
+            // One name, one kind across the index: a second commit, so an interruption
+            // here leaves the first intact (the next run finishes the job).
+            if super::kinds::consolidate(&store, &writer, &numbering, extractor)? > 0 {
+                numbering.save()?;
+                writer.commit()?;
+            }
+        }
     }
     progress.finish();
     writer.wait_merging_threads()?;

@@ -7,9 +7,11 @@ use serde::Serialize;
 
 use super::load::load_by_id;
 use super::{Plan, Snapshot};
-use crate::dates;
 use crate::error::Result;
-use crate::index::document::{article_entities, mentioned_days, DateMentionJson, EntityJson};
+use crate::index::document::{
+    article_entities, mentioned_days, text_anchor, DateMentionJson, EntityJson,
+};
+use crate::model::DateSource;
 
 /// An article as the article page shows it (SPEC §7 `/api/article`).
 #[derive(Debug, Clone, Serialize)]
@@ -39,10 +41,9 @@ pub fn article(snapshot: &Snapshot, id: &str, plan: Option<&Plan>) -> Result<Opt
     let hit = loaded.hit;
     let body = loaded.body;
     let entities = article_entities(&hit.title, &body, &snapshot.extractor);
-    let days = mentioned_days(
-        &body,
-        text_anchor(&hit.published, &hit.published_source, &body),
-    );
+    let day = hit.published.as_deref().and_then(|d| d.parse().ok());
+    let source = hit.published_source.as_deref().and_then(DateSource::parse);
+    let days = mentioned_days(&body, text_anchor(day, source, &body));
     let highlights = plan.map(|plan| plan.highlights(&hit.lang, &body));
     Ok(Some(ArticleView {
         id: hit.id,
@@ -59,31 +60,4 @@ pub fn article(snapshot: &Snapshot, id: &str, plan: Option<&Plan>) -> Result<Opt
         highlights,
         body,
     }))
-}
-
-/// The publication day the text's own dates may be resolved against, as indexing
-/// decided it: any day but a file time (or saved day), and a file time only when the
-/// body's dateline confirms it.
-fn text_anchor(
-    published: &Option<String>,
-    source: &Option<String>,
-    body: &str,
-) -> Option<jiff::civil::Date> {
-    let day: jiff::civil::Date = published.as_deref()?.parse().ok()?;
-    match source.as_deref() {
-        Some("mtime") => {
-            let evidence = dates::Evidence {
-                hint: None,
-                header_lines: &[],
-                body,
-                path: "",
-                mtime: dates::day_to_epoch_seconds(day),
-            };
-            dates::publication_date(&evidence)
-                .filter(|p| p.anchors_text)
-                .map(|_| day)
-        }
-        Some("saved") | None => None,
-        Some(_) => Some(day),
-    }
 }

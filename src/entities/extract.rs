@@ -262,27 +262,33 @@ impl EntityExtractor {
             return None;
         }
         let longest = self.gazetteer.longest_alias_words.max(1);
-        let mut matched = None;
-        let mut key = String::new();
         let stop = tokens.len().min(i + longest);
-        for end in i..stop {
-            if is_covered(end) {
-                break;
-            }
-            if end > i {
-                key.push(' ');
-            }
-            push_key_word(&mut key, &words.lower[end]);
-            if let Some((entry, form)) = self.gazetteer.lookup_key(&key) {
-                if !entry.is_town() {
-                    matched = Some((end, entry, form));
+        // Called at most capitalised words: one key buffer per thread.
+        thread_local! {
+            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        KEY.with_borrow_mut(|key| {
+            key.clear();
+            let mut matched = None;
+            for end in i..stop {
+                if is_covered(end) {
+                    break;
+                }
+                if end > i {
+                    key.push(' ');
+                }
+                push_key_word(key, &words.lower[end]);
+                if let Some((entry, form)) = self.gazetteer.lookup_key(key) {
+                    if !entry.is_town() {
+                        matched = Some((end, entry, form));
+                    }
+                }
+                if !self.gazetteer.is_prefix(key) {
+                    break;
                 }
             }
-            if !self.gazetteer.is_prefix(&key) {
-                break;
-            }
-        }
-        matched
+            matched
+        })
     }
 
     /// Resolves one span the tagger found into mentions (none, one, or several when the
@@ -362,6 +368,7 @@ impl EntityExtractor {
         match (found, tagged_kind) {
             (Some((entry, form)), Some(EntityKind::Person))
                 if entry.kind != EntityKind::Person
+                    && !entry.is_country()
                     && form == Form::Name
                     && !surface.contains(char::is_whitespace) =>
             {
@@ -469,6 +476,10 @@ impl EntityExtractor {
         for at in 0..tokens.len() {
             let first = &text[tokens[at].start..tokens[at].end];
             if !first.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            write_alias_key(first, &mut key);
+            if !self.gazetteer.starts_a_title(&key) {
                 continue;
             }
             for width in (1..=3.min(tokens.len() - at)).rev() {
@@ -780,6 +791,16 @@ struct SentenceWords<'s, 't> {
 
 /// A name as written, without a possessive and with single spaces.
 fn tidy(surface: &str) -> String {
+    // Most names need nothing: ASCII, single spaces, no apostrophe, no article.
+    let plain = !surface
+        .bytes()
+        .any(|b| b == b'\'' || b >= 0x80 || (b.is_ascii_whitespace() && b != b' '))
+        && !surface.contains("  ")
+        && !surface.starts_with("the ")
+        && !surface.starts_with("The ");
+    if plain {
+        return surface.to_string();
+    }
     let words: Vec<&str> = surface.split_whitespace().collect();
     let joined = words.join(" ");
     let joined = joined

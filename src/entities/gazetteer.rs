@@ -62,6 +62,8 @@ pub struct Gazetteer {
     /// not among these cannot grow into an alias.
     prefixes: rustc_hash::FxHashSet<String>,
     titles: rustc_hash::FxHashSet<String>,
+    /// The first word of every title: a word not among these starts no title.
+    title_starts: rustc_hash::FxHashSet<String>,
     /// Countries by ISO code.
     countries: FxHashMap<String, u32>,
     /// The most words any alias has.
@@ -87,18 +89,31 @@ pub fn write_alias_key(surface: &str, key: &mut String) {
     } else {
         surface
     };
+    key.reserve(surface.len() + 2);
+    let ascii = surface.is_ascii();
     for word in surface.split_whitespace() {
         let before = key.len();
         if before > 0 {
             key.push(' ');
         }
         let word_start = key.len();
-        for c in word.chars() {
-            match c {
-                '.' => {}
-                '’' => key.push('\''),
-                c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
-                c => key.extend(c.to_lowercase()),
+        if ascii {
+            // Most names: copied and lower-cased in place, no character decoding.
+            key.push_str(word);
+            key[word_start..].make_ascii_lowercase();
+            if word.contains('.') {
+                let kept: String = key[word_start..].chars().filter(|&c| c != '.').collect();
+                key.truncate(word_start);
+                key.push_str(&kept);
+            }
+        } else {
+            for c in word.chars() {
+                match c {
+                    '.' => {}
+                    '’' => key.push('\''),
+                    c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+                    c => key.extend(c.to_lowercase()),
+                }
             }
         }
         if key.len() == word_start {
@@ -165,6 +180,11 @@ impl Gazetteer {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(alias_key)
             .collect();
+        gazetteer.title_starts = gazetteer
+            .titles
+            .iter()
+            .map(|t| t.split(' ').next().unwrap_or(t).to_string())
+            .collect();
         Ok(gazetteer)
     }
 
@@ -223,7 +243,14 @@ impl Gazetteer {
 
     /// The entity a surface form names, and how.
     pub fn lookup(&self, surface: &str) -> Option<(&Entry, Form)> {
-        self.lookup_key(&alias_key(surface))
+        // Called for every span of every article: one key buffer per thread.
+        thread_local! {
+            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        KEY.with_borrow_mut(|key| {
+            write_alias_key(surface, key);
+            self.lookup_key(key)
+        })
     }
 
     /// Like [`Gazetteer::lookup`] for an already normalised key.
@@ -264,6 +291,11 @@ impl Gazetteer {
     /// Like [`Gazetteer::is_title`] for an already normalised key.
     pub fn is_title_key(&self, key: &str) -> bool {
         self.titles.contains(key)
+    }
+
+    /// Could a title start with this normalised word?
+    pub fn starts_a_title(&self, word_key: &str) -> bool {
+        self.title_starts.contains(word_key)
     }
 
     /// Every alias with its entity (for validation and listing).

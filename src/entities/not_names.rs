@@ -5,29 +5,33 @@
 
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+#[cfg(test)]
 use rustc_hash::FxHashSet;
 
 const NOT_NAMES: &str = include_str!("../../index-schema/entities/not-names.txt");
 
 /// The words of each section: `[edges]` first, then `[alone]`.
-static WORDS: LazyLock<[FxHashSet<String>; 2]> = LazyLock::new(|| {
-    let mut sections: [FxHashSet<String>; 2] = Default::default();
-    let mut section = 0;
+/// Each listed word, lower-cased, with the sections that list it: bit 0 for `[edges]`,
+/// bit 1 for `[alone]`.
+static WORDS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
+    let mut words: FxHashMap<String, u8> = FxHashMap::default();
+    let mut section = EDGES;
     for line in NOT_NAMES.lines().map(str::trim) {
         match line {
             "" => {}
-            "[edges]" => section = 0,
-            "[alone]" => section = 1,
+            "[edges]" => section = EDGES,
+            "[alone]" => section = ALONE,
             comment if comment.starts_with('#') => {}
-            word => {
-                sections[section].insert(word.to_lowercase());
-            }
+            word => *words.entry(word.to_lowercase()).or_default() |= section,
         }
     }
-    sections
+    words
 });
 
-/// Is `word` (one token) never a name on its own?
+const EDGES: u8 = 1;
+const ALONE: u8 = 2;
+
 pub fn is_not_name(word: &str) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if letters <= 1 {
@@ -38,23 +42,24 @@ pub fn is_not_name(word: &str) -> bool {
         // Ordinals and numbers with units: 4TH, 21st, 1987/88.
         return true;
     }
-    in_section(word.trim_end_matches('.'), 0) || in_section(word.trim_end_matches('.'), 1)
+    in_section(word.trim_end_matches('.'), EDGES | ALONE)
 }
 
-/// Is `word`, any case, listed in the section? (Lower-cased on the stack: these run on
+/// Is `word`, any case, listed in one of `sections`? (Lower-cased on the stack: these run on
 /// every word at a span's edge.)
-fn in_section(word: &str, section: usize) -> bool {
+fn in_section(word: &str, sections: u8) -> bool {
+    let listed = |lower: &str| WORDS.get(lower).is_some_and(|s| s & sections != 0);
     let mut buffer = [0u8; 24];
     if word.len() > buffer.len() {
         return false;
     }
     if !word.is_ascii() {
-        return WORDS[section].contains(&word.to_lowercase());
+        return listed(&word.to_lowercase());
     }
     for (slot, byte) in buffer.iter_mut().zip(word.bytes()) {
         *slot = byte.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buffer[..word.len()]).is_ok_and(|lower| WORDS[section].contains(lower))
+    std::str::from_utf8(&buffer[..word.len()]).is_ok_and(listed)
 }
 
 /// Is `word` cut from the edges of a name ("Says" in "Reagan Says")? Function words,
@@ -68,7 +73,7 @@ pub fn is_edge_word(word: &str) -> bool {
     if letters <= 1 || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return true;
     }
-    in_section(word, 0)
+    in_section(word, EDGES)
 }
 
 /// Does `word` end an organisation's name: a company suffix ("Corp", "Inc") or the
@@ -116,7 +121,8 @@ pub fn is_organisation_end(word: &str) -> bool {
         "federation",
         "league",
     ];
-    ENDS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+    let word = word.trim_end_matches('.');
+    ENDS.iter().any(|end| end.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]

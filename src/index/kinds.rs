@@ -30,20 +30,21 @@ use crate::schema::Fields;
 /// The kind each name the index holds under several kinds should have.
 pub type KindDecisions = FxHashMap<String, EntityKind>;
 
-/// Rewrites the articles that hold a name under a kind other than its decided one;
-/// returns how many were rewritten. Commit afterwards.
+/// Rewrites the articles that hold a name under a kind other than its decided one,
+/// through a writer from `open_writer` (opened only when there is something to
+/// rewrite), and returns that writer to commit.
 pub fn consolidate(
     store: &IndexStore,
-    writer: &IndexWriter,
+    open_writer: impl FnOnce() -> Result<IndexWriter>,
     numbering: &FacetNumbering,
     extractor: &EntityExtractor,
-) -> Result<usize> {
+) -> Result<Option<IndexWriter>> {
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let fields = &store.fields;
     let decisions = decide(&searcher, fields, extractor)?;
     if decisions.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
     // Every article holding a name under a kind it should not have, once.
     let mut holding: Vec<tantivy::DocAddress> = Vec::new();
@@ -59,6 +60,11 @@ pub fn consolidate(
     }
     holding.sort_unstable();
     holding.dedup();
+    if holding.is_empty() {
+        return Ok(None);
+    }
+    let owned = open_writer()?;
+    let writer = &owned;
     // Analysing an article again is most of the work: share it out over the cores.
     let cores = crate::index::store::cores().max(1);
     let part = holding.len().div_ceil(cores).max(1);
@@ -92,14 +98,17 @@ pub fn consolidate(
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Ok(0)))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     let mut rewritten = 0;
     for result in results {
         rewritten += result?;
     }
-    Ok(rewritten)
+    Ok((rewritten > 0).then_some(owned))
 }
 
 fn field_of(fields: &Fields, kind: EntityKind) -> tantivy::schema::Field {

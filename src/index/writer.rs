@@ -34,6 +34,9 @@ const INDEXING_THREADS: usize = 2;
 /// Memory the Tantivy writer may buffer before flushing a segment.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
+/// The writer's memory for the articles one kind per name rewrites (see `kinds`).
+const CONSOLIDATION_MEMORY_BYTES: usize = 32 * 1024 * 1024;
+
 /// What to index and how.
 #[derive(Debug, Clone)]
 pub struct IndexRequest {
@@ -230,23 +233,28 @@ pub fn run_index(
         }
         Ok(())
     })?;
-    if summary.changed() || rebuild {
+    let committed = summary.changed() || rebuild;
+    if committed {
         if let Some(text) = &request.entities {
             store.save_user_entities(text)?;
         }
         numbering.save()?;
         writer.commit()?;
-        if !summary.interrupted {
-            // One name, one kind across the index: a second commit, so an interruption
-            // here leaves the first intact (the next run finishes the job).
-            if super::kinds::consolidate(&store, &writer, &numbering, extractor)? > 0 {
-                numbering.save()?;
-                writer.commit()?;
-            }
-        }
     }
     progress.finish();
     writer.wait_merging_threads()?;
+    if committed && !summary.interrupted {
+        // One name, one kind across the index: a second commit, so an interruption
+        // here leaves the first intact (the next run finishes the job). Its own small
+        // writer: a few articles do not need the main writer's memory, which every
+        // commit allocates and clears anew.
+        let small = || open_writer_sized(&store, dir, CONSOLIDATION_MEMORY_BYTES, 1);
+        if let Some(mut writer) = super::kinds::consolidate(&store, small, &numbering, extractor)? {
+            numbering.save()?;
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+        }
+    }
     let reader = store.reader()?;
     summary.articles = reader.searcher().num_docs();
     summary.seconds = started.elapsed().as_secs_f64();
@@ -254,9 +262,18 @@ pub fn run_index(
 }
 
 fn open_writer(store: &IndexStore, dir: &std::path::Path) -> Result<IndexWriter> {
+    open_writer_sized(store, dir, WRITER_MEMORY_BYTES, INDEXING_THREADS)
+}
+
+fn open_writer_sized(
+    store: &IndexStore,
+    dir: &std::path::Path,
+    memory_per_thread: usize,
+    threads: usize,
+) -> Result<IndexWriter> {
     let options = tantivy::indexer::IndexWriterOptions::builder()
-        .memory_budget_per_thread(WRITER_MEMORY_BYTES)
-        .num_worker_threads(INDEXING_THREADS)
+        .memory_budget_per_thread(memory_per_thread)
+        .num_worker_threads(threads)
         .build();
     store
         .index

@@ -2,7 +2,11 @@
 # Whole-command comparison of dossier with SQLite FTS5 (../shared/bench/peer_fts5.py)
 # on the same synthetic corpus, in one run, on this machine.
 #
-#   benches/compare.sh [SYNTH_MB] [WORK_DIR]
+#   benches/compare.sh [SYNTH_MB] [WORK_DIR] [BASELINE_DOSSIER]
+#
+# With BASELINE_DOSSIER (a dossier binary built from an earlier commit), indexing is
+# also timed before and after in the same run: the two binaries take turns three times
+# on the same corpus and each reports the median of its three times.
 #
 # Builds synth-SYNTH_MB (default 200) with ../shared/bench/make_corpus.py into WORK_DIR
 # (default /tmp/dossier-bench), reads it once so both tools start with a warm page
@@ -12,6 +16,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 shared="$here/../shared"
 mb=${1:-200}
 work=${2:-/tmp/dossier-bench}
+baseline=${3:-}
 corpus="$work/synth-$mb"
 [ -d "$shared/bench" ] || { echo "compare.sh: needs ../shared beside the repository" >&2; exit 2; }
 
@@ -44,6 +49,31 @@ plain_s=$(echo "$(date +%s.%N) - $start" | bc)
 rm -rf "$work/dossier-index-plain"
 # The floor: Tantivy alone, each file's bytes one document, no analysis at all.
 floor_line=$("$tantivy_floor" "$corpus")
+
+# Before and after: the baseline binary and this one take turns on the same corpus.
+before_after=""
+if [ -n "$baseline" ]; then
+  [ -x "$baseline" ] || { echo "compare.sh: $baseline is not an executable" >&2; exit 2; }
+  before_runs=()
+  after_runs=()
+  for turn in 1 2 3; do
+    for which in before after; do
+      bin=$dossier
+      [ "$which" = before ] && bin=$baseline
+      rm -rf "$work/dossier-index-turn"
+      start=$(date +%s.%N)
+      "$bin" --index "$work/dossier-index-turn" index "$corpus" -q
+      took=$(echo "$(date +%s.%N) - $start" | bc)
+      if [ "$which" = before ]; then before_runs+=("$took"); else after_runs+=("$took"); fi
+    done
+  done
+  rm -rf "$work/dossier-index-turn"
+  middle3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+  before_s=$(middle3 "${before_runs[@]}")
+  after_s=$(middle3 "${after_runs[@]}")
+  before_after=$(printf 'index  before/after: baseline %.2f s, this build %.2f s (median of 3 turns each: %s / %s); this build takes %.3fx the time' \
+    "$before_s" "$after_s" "${before_runs[*]}" "${after_runs[*]}" "$(echo "$after_s/$before_s" | bc -l)")
+fi
 
 # Queries: the same 12 in each tool's syntax, each run 5 times, median of medians.
 # Write the indexes out first: the kernel flushing them during the queries would slow
@@ -96,3 +126,4 @@ printf 'query  the three turns: dossier %s ms; fts5 %s ms\n' "${dossier_runs[*]}
 printf 'query  median whole dossier search process: %.1f ms\n' "$process_ms"
 printf 'query  median grep -rliF of the first word: %.1f ms (the whole dossier search process takes %.3fx of that)\n' \
   "$grep_ms" "$(echo "$process_ms/$grep_ms" | bc -l)"
+[ -z "$before_after" ] || echo "$before_after"

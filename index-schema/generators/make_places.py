@@ -103,6 +103,10 @@ def main():
     for state in sorted(states.values(), key=lambda s: s["name"]):
         add(state["name"], "state", "US")
     for name, country, aliases, demonyms in load_tsv("regions.tsv", 4):
+        # A region outranks a smaller town of another country under its name (Ontario
+        # the province, not Ontario in California).
+        if name in places and places[name]["kind"] in ("town", "city") and places[name]["country"] != country:
+            del places[name]
         add(name, "region", country, split(aliases), split(demonyms))
     for name, aliases, country in load_tsv("place-aliases.tsv", 3):
         aliases = split(aliases)

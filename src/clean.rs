@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::{RegexSet, RegexSetBuilder};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-const BOILERPLATE_RULES: &str = include_str!("../index-schema/boilerplate.txt");
+pub(crate) const BOILERPLATE_RULES: &str = include_str!("../index-schema/boilerplate.txt");
 
 /// Normalises decoded text: NFC, `\n` line ends, no control characters but tab and
 /// newline.

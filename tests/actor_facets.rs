@@ -419,6 +419,7 @@ const DEMO_PLACES: &[&str] = &[
     "United States",
     "Valmont",
     "Vienna",
+    "Wales",
     "Warsaw",
     "Washington, D.C.",
 ];

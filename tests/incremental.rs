@@ -138,3 +138,27 @@ fn files_too_fresh_to_trust_are_read_every_time() {
     assert_eq!(counts(&folder.index(Duration::ZERO)), (0, 0, 3, 3));
     assert_eq!(counts(&folder.index(Duration::ZERO)), (0, 0, 3, 3));
 }
+
+#[test]
+fn an_index_analysed_by_other_entity_rules_reads_every_article_again() {
+    let folder = Folder::new();
+    assert_eq!(counts(&folder.index(Duration::ZERO)), (3, 0, 0, 0));
+    let record = folder.index.join(dossier::index::store::EXTRACTION_FILE);
+    let current = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(
+        current.trim(),
+        dossier::entities::extract::extraction_identity()
+    );
+    // As an index built by an earlier dossier (other rules, or no record at all) is
+    // found: every article is analysed again, then the record is brought up to date.
+    for earlier in [Some("entity rules 0; lists 0\n"), None] {
+        match earlier {
+            Some(text) => std::fs::write(&record, text).unwrap(),
+            None => std::fs::remove_file(&record).unwrap(),
+        }
+        let (added, updated, unchanged, _) = counts(&folder.index(Duration::ZERO));
+        assert_eq!((added, updated, unchanged), (0, 3, 0), "{earlier:?}");
+        assert_eq!(std::fs::read_to_string(&record).unwrap(), current);
+        assert_eq!(counts(&folder.index(Duration::ZERO)).2, 3);
+    }
+}

@@ -29,6 +29,37 @@ pub fn shipped_tagger() -> &'static Tagger {
     &TAGGER
 }
 
+/// The version of the extraction rules in this file and its neighbours: raise it with
+/// every change to what the rules find, so that indexes built before re-analyse their
+/// articles on the next run.
+const RULES_VERSION: u32 = 3;
+
+/// What the extraction of this build is: its rules' version and a hash of the shipped
+/// model, lists and boilerplate rules. An index records it; a different one makes the
+/// next `dossier index` read every article again.
+pub fn extraction_identity() -> &'static str {
+    static IDENTITY: LazyLock<String> = LazyLock::new(|| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(TAGGER_MODEL);
+        for text in [
+            super::gazetteer::PLACES,
+            super::gazetteer::ORGS,
+            super::gazetteer::PEOPLE,
+            super::gazetteer::TITLES,
+            super::not_names::NOT_NAMES,
+            crate::clean::BOILERPLATE_RULES,
+        ] {
+            hasher.update(text.as_bytes());
+            hasher.update(&[0]);
+        }
+        format!(
+            "entity rules {RULES_VERSION}; lists {:016x}",
+            hasher.digest()
+        )
+    });
+    &IDENTITY
+}
+
 /// One mention of an entity in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
@@ -179,7 +210,11 @@ impl EntityExtractor {
                 tokens: sentence_tokens,
                 lower: sentence.lower(),
             };
-            let found_spans = spans(&tags);
+            let found_spans = join_particles(
+                text,
+                sentence_tokens,
+                join_ampersands(text, sentence_tokens, spans(&tags)),
+            );
             let runs = self.listed_runs(text, &words, &found_spans);
             for (first, last, kind) in found_spans {
                 // A listed name longer than the span it overlaps wins ("Standard and
@@ -332,7 +367,13 @@ impl EntityExtractor {
         if !listed_whole && !company && self.split_at_title(text, tokens, tag, out, weak) {
             return;
         }
-        let trimmed = trim_not_names(text, tokens);
+        // A listed name is whole even when each of its words alone is not a name
+        // ("West Bank").
+        let trimmed = if listed_whole {
+            tokens
+        } else {
+            trim_not_names(text, tokens)
+        };
         if trimmed.is_empty() {
             return;
         }
@@ -610,6 +651,96 @@ impl EntityExtractor {
     }
 }
 
+/// "Douglas & Lomason", "Marks & Spencer": a name, an ampersand and capitalised words
+/// are one organisation's name, whatever the tagger made of each half.
+fn join_ampersands(
+    text: &str,
+    tokens: &[Span],
+    spans: Vec<(usize, usize, &'static str)>,
+) -> Vec<(usize, usize, &'static str)> {
+    let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    let mut joined: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
+    let mut spans = spans.into_iter().peekable();
+    while let Some(mut span) = spans.next() {
+        loop {
+            // The ampersand ends the span ("Douglas &" tagged) or follows it.
+            let after = if word(span.1 - 1) == "&" {
+                span.1
+            } else if span.1 < tokens.len() && word(span.1) == "&" {
+                span.1 + 1
+            } else {
+                break;
+            };
+            if after >= tokens.len() || !starts_capitalised(text, tokens[after]) {
+                break;
+            }
+            let mut end = after;
+            match spans.peek() {
+                // The tagger's span after the ampersand (or from it) joins whole.
+                Some(next) if next.0 <= after => {
+                    end = next.1.max(after);
+                    spans.next();
+                }
+                // Untagged capitalised words join up to the next span.
+                next => {
+                    let limit = next.map_or(tokens.len(), |n| n.0);
+                    while end < limit && starts_capitalised(text, tokens[end]) {
+                        end += 1;
+                    }
+                }
+            }
+            if end <= span.1 {
+                break;
+            }
+            span = (span.0, end, "ORG");
+        }
+        joined.push(span);
+    }
+    joined
+}
+
+/// Lower-case particles inside people's names ("Joaquin del Olmo", "Ruud van Nistelrooy").
+const NAME_PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
+    "bin", "ibn", "al", "el", "ter", "zu",
+];
+
+/// "Joaquin del Olmo", "Aravinda de Silva": a person's span, one or two lower-case
+/// particles and a capitalised word are one name, whatever the tagger made of the rest.
+fn join_particles(
+    text: &str,
+    tokens: &[Span],
+    spans: Vec<(usize, usize, &'static str)>,
+) -> Vec<(usize, usize, &'static str)> {
+    let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    let is_particle = |i: usize| i < tokens.len() && NAME_PARTICLES.contains(&word(i));
+    let mut joined: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
+    let mut spans = spans.into_iter().peekable();
+    while let Some(mut span) = spans.next() {
+        while span.2 == "PER" && is_particle(span.1) {
+            let mut after = span.1 + 1;
+            if is_particle(after) {
+                after += 1;
+            }
+            if after >= tokens.len() || !starts_capitalised(text, tokens[after]) {
+                break;
+            }
+            let end = match spans.peek() {
+                Some(next) if next.0 == after => {
+                    let end = next.1;
+                    spans.next();
+                    end
+                }
+                Some(next) if next.0 < after => break,
+                _ => after + 1,
+            };
+            span = (span.0, end, "PER");
+        }
+        joined.push(span);
+    }
+    joined
+}
+
 /// The span without the words that are never names at its edges ("Reagan Says" is
 /// "Reagan"); a company's "Corp" or "Inc" stays at its end.
 fn trim_not_names<'t>(text: &str, tokens: &'t [Span]) -> &'t [Span] {
@@ -681,14 +812,23 @@ fn is_shouted(surface: &str) -> bool {
 /// Mentions read from capitals keep only with support from the text's mixed case: the
 /// same name written there ("BANKAMERICA" in a headline, "BankAmerica" in the body)
 /// gives them its name and kind; without it they are dropped.
+///
+/// A name the lists do not know written in short capitals ("WALES" beside "Wales") is
+/// kept either way, under the mixed-case spelling when the text has one.
 fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
-    if weak.is_empty() {
+    let in_capitals = |m: &Mention| {
+        let written = &text[m.start..m.end];
+        m.name == written
+            && written.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !written.chars().any(char::is_lowercase)
+    };
+    if weak.is_empty() && !mentions.iter().any(in_capitals) {
         return;
     }
     let support: FxHashMap<String, (EntityKind, String)> = mentions
         .iter()
         .enumerate()
-        .filter(|(i, _)| !weak.contains(i))
+        .filter(|(i, m)| !weak.contains(i) && !in_capitals(m))
         .flat_map(|(_, m)| {
             let written = alias_key(&text[m.start..m.end]);
             [
@@ -709,6 +849,11 @@ fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
                 None => false,
             }
         } else {
+            if in_capitals(mention) {
+                if let Some((_, name)) = support.get(&alias_key(&mention.name)) {
+                    mention.name = name.clone();
+                }
+            }
             true
         };
         index += 1;
@@ -1001,5 +1146,56 @@ mod tests {
             assert!(text.is_char_boundary(mention.start) && text.is_char_boundary(mention.end));
             assert!(!text[mention.start..mention.end].ends_with("'s"));
         }
+    }
+
+    #[test]
+    fn a_listed_name_of_not_name_words_is_whole() {
+        let places = names("Troops left the West Bank town of Hebron on Monday.");
+        assert!(places.contains(&"West Bank".to_string()), "{places:?}");
+    }
+
+    #[test]
+    fn an_ampersand_joins_a_company_name() {
+        let orgs = found("Shares of Douglas & Lomason rose five percent on Monday.");
+        assert!(
+            orgs.iter()
+                .any(|f| f.1 == "org" && f.2 == "Douglas & Lomason"),
+            "{orgs:?}"
+        );
+        assert!(!orgs.iter().any(|f| f.2 == "Douglas"), "{orgs:?}");
+    }
+
+    #[test]
+    fn particles_stay_inside_a_persons_name() {
+        let people =
+            names("Joaquin del Olmo of Spain won the final, and Aravinda de Silva made 50.");
+        assert!(
+            people.contains(&"Joaquin del Olmo".to_string()),
+            "{people:?}"
+        );
+        assert!(
+            people.contains(&"Aravinda de Silva".to_string()),
+            "{people:?}"
+        );
+    }
+
+    #[test]
+    fn names_written_without_their_accents_are_listed() {
+        let places = names("Flights from Montreal and Zurich to Sao Paulo were cancelled.");
+        for place in ["Montréal", "Zürich", "São Paulo"] {
+            assert!(places.contains(&place.to_string()), "{place}: {places:?}");
+        }
+    }
+
+    #[test]
+    fn an_unlisted_name_in_capitals_takes_its_mixed_case_spelling() {
+        let text =
+            "Results from KORVALD:\nThe Korvald mill said on Monday that orders had doubled.";
+        let spellings: Vec<String> = names(text)
+            .into_iter()
+            .filter(|n| n.eq_ignore_ascii_case("Korvald"))
+            .collect();
+        assert!(!spellings.is_empty());
+        assert!(spellings.iter().all(|n| n == "Korvald"), "{spellings:?}");
     }
 }

@@ -5,13 +5,15 @@
 
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::model::EntityKind;
 
-const PLACES: &str = include_str!("../../index-schema/entities/places.tsv");
-const ORGS: &str = include_str!("../../index-schema/entities/orgs.tsv");
-const PEOPLE: &str = include_str!("../../index-schema/entities/people.tsv");
-const TITLES: &str = include_str!("../../index-schema/entities/titles.txt");
+pub(crate) const PLACES: &str = include_str!("../../index-schema/entities/places.tsv");
+pub(crate) const ORGS: &str = include_str!("../../index-schema/entities/orgs.tsv");
+pub(crate) const PEOPLE: &str = include_str!("../../index-schema/entities/people.tsv");
+pub(crate) const TITLES: &str = include_str!("../../index-schema/entities/titles.txt");
 
 /// How a surface form names its entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -68,6 +70,9 @@ pub struct Gazetteer {
     countries: FxHashMap<String, u32>,
     /// The most words any alias has.
     pub longest_alias_words: usize,
+    /// Keys added without their accents ("montreal" for "Montréal"), which give way to
+    /// an alias listed as such.
+    folded: rustc_hash::FxHashSet<String>,
 }
 
 /// Normalises a name for lookup: lower case, no dots, straight apostrophes, single
@@ -205,8 +210,31 @@ impl Gazetteer {
             .filter(|a| !a.is_empty());
         for alias in names {
             self.add_alias(id, alias, form)?;
+            if !alias.is_ascii() {
+                self.add_folded_alias(id, alias, form);
+            }
         }
         Ok(())
+    }
+
+    /// "Montreal" for "Montréal", "Zurich" for "Zürich": news in English often drops
+    /// the accents. The folded spelling is an alias unless it names something else.
+    fn add_folded_alias(&mut self, id: u32, alias: &str, form: Form) {
+        let folded: String = alias.nfd().filter(|c| !is_combining_mark(*c)).collect();
+        let key = alias_key(&folded);
+        if key.is_empty() || self.aliases.contains_key(&key) {
+            return;
+        }
+        self.note_words(&key);
+        self.folded.insert(key.clone());
+        self.aliases.insert(key, (id, form));
+    }
+
+    fn note_words(&mut self, key: &str) {
+        self.longest_alias_words = self.longest_alias_words.max(key.split(' ').count());
+        for (i, _) in key.match_indices(' ') {
+            self.prefixes.insert(key[..i].to_string());
+        }
     }
 
     /// Adds one alias; it must not name another entity already.
@@ -216,6 +244,11 @@ impl Gazetteer {
             return Ok(());
         }
         if let Some(&(other, _)) = self.aliases.get(&key) {
+            if self.folded.remove(&key) {
+                // A spelling listed as such wins over another's accents dropped.
+                self.aliases.insert(key, (id, form));
+                return Ok(());
+            }
             if other != id {
                 let (a, b) = (&self.entries[other as usize], &self.entries[id as usize]);
                 return Err(format!(
@@ -228,10 +261,7 @@ impl Gazetteer {
             }
             return Ok(());
         }
-        self.longest_alias_words = self.longest_alias_words.max(key.split(' ').count());
-        for (i, _) in key.match_indices(' ') {
-            self.prefixes.insert(key[..i].to_string());
-        }
+        self.note_words(&key);
         self.aliases.insert(key, (id, form));
         Ok(())
     }

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 #[cfg(test)]
 use rustc_hash::FxHashSet;
 
-const NOT_NAMES: &str = include_str!("../../index-schema/entities/not-names.txt");
+pub(crate) const NOT_NAMES: &str = include_str!("../../index-schema/entities/not-names.txt");
 
 /// The words of each section: `[edges]` first, then `[alone]`.
 /// Each listed word, lower-cased, with the sections that list it: bit 0 for `[edges]`,
@@ -120,6 +120,25 @@ pub fn is_organisation_end(word: &str) -> bool {
         "organization",
         "federation",
         "league",
+        "union",
+        "club",
+        "industries",
+        "holdings",
+        "bancshares",
+        "securities",
+        "pharmaceuticals",
+        "technologies",
+        "enterprises",
+        "partners",
+        "brothers",
+        "motors",
+        "communications",
+        "electronics",
+        "laboratories",
+        "chemicals",
+        "petroleum",
+        "railways",
+        "railroad",
     ];
     let word = word.trim_end_matches('.');
     ENDS.iter().any(|end| end.eq_ignore_ascii_case(word))

@@ -136,6 +136,10 @@ impl IndexStore {
 /// The user entity file an index keeps, so that re-indexing applies it again.
 pub const USER_ENTITIES_FILE: &str = "entities.tsv";
 
+/// The extraction the index's articles were analysed with
+/// ([`extraction_identity`](crate::entities::extract::extraction_identity)).
+pub const EXTRACTION_FILE: &str = "extraction.id";
+
 impl IndexStore {
     /// The user entity file this index was built with, if any.
     pub fn user_entities(&self) -> Result<Option<String>> {
@@ -163,6 +167,24 @@ impl IndexStore {
         crate::entities::extract::EntityExtractor::new(user)
             .map(std::sync::Arc::new)
             .map_err(invalid)
+    }
+
+    /// The extraction the articles were analysed with; `None` for an index older than
+    /// the record.
+    pub fn extraction_identity(&self) -> Result<Option<String>> {
+        let path = self.dir.join(EXTRACTION_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.trim().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Records the extraction every article of the index now has.
+    pub fn save_extraction_identity(&self) -> Result<()> {
+        let path = self.dir.join(EXTRACTION_FILE);
+        let text = format!("{}\n", crate::entities::extract::extraction_identity());
+        std::fs::write(&path, text).map_err(|e| Error::io(path, e))
     }
 
     /// Keeps a user entity file with the index.
@@ -223,6 +245,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let ours = name == "meta.json"
             || name == MANIFEST_FILE
             || name == USER_ENTITIES_FILE
+            || name == EXTRACTION_FILE
             || name == FACET_VALUES_FILE
             || name == ".managed.json"
             || name.ends_with(".lock")

@@ -17,7 +17,7 @@ use super::document::{analyse, build_document, FileMarks, Origin};
 use super::facet_values::FacetNumbering;
 use super::state::{indexed_files, FileState};
 use super::store::{damaged, IndexStore};
-use crate::entities::extract::EntityExtractor;
+use crate::entities::extract::{extraction_identity, EntityExtractor};
 use crate::entities::user::UserEntities;
 use crate::error::{Error, Result};
 use crate::ingest::{content_hash, read_source_with, walk, Limits, SourceFile};
@@ -160,9 +160,13 @@ pub fn run_index(
     if !request.extract_entities {
         extractor = Arc::new(extractor.inactive());
     }
-    // A new entity file changes every article's analysis: nothing counts as unchanged.
-    let reanalyse = entities_changed;
-    let rebuild = request.full || entities_changed;
+    // A new entity file, or extraction rules other than the ones the articles were
+    // analysed with (an index built by an earlier dossier), change every article's
+    // analysis: nothing counts as unchanged.
+    let extraction_changed = request.extract_entities
+        && store.extraction_identity()?.as_deref() != Some(extraction_identity());
+    let reanalyse = entities_changed || extraction_changed;
+    let rebuild = request.full || reanalyse;
     let previous = if request.full {
         writer.delete_all_documents()?;
         HashMap::new()
@@ -240,6 +244,9 @@ pub fn run_index(
         }
         numbering.save()?;
         writer.commit()?;
+    }
+    if committed && !summary.interrupted && request.extract_entities {
+        store.save_extraction_identity()?;
     }
     progress.finish();
     writer.wait_merging_threads()?;

@@ -376,7 +376,7 @@ fn the_demo_articles_list_only_real_names() {
 }
 
 // What the articles' authors named, each under its kind (Portmere and Valmont are towns
-// the articles invent; Austria is there as Vienna's country).
+// the articles invent, Hallmark Stores a retailer; Austria is there as Vienna's country).
 const DEMO_PEOPLE: &[&str] = &[
     "Christine Lagarde",
     "Clara Weiss",
@@ -426,6 +426,7 @@ const DEMO_PLACES: &[&str] = &[
 const DEMO_ORGS: &[&str] = &[
     "European Central Bank",
     "European Union",
+    "Hallmark Stores",
     "NATO",
     "Organization of the Petroleum Exporting Countries",
 ];

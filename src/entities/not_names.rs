@@ -139,6 +139,8 @@ pub fn is_organisation_end(word: &str) -> bool {
         "petroleum",
         "railways",
         "railroad",
+        "stores",
+        "supermarkets",
     ];
     let word = word.trim_end_matches('.');
     ENDS.iter().any(|end| end.eq_ignore_ascii_case(word))

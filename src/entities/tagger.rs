@@ -22,7 +22,7 @@ pub const TAGS: [&str; 9] = [
 ];
 
 /// Hash buckets per tag: features collide rarely at this size and the model stays small.
-pub const BUCKETS: usize = 1 << 16;
+pub const BUCKETS: usize = 1 << 18;
 
 const MAGIC: &[u8; 8] = b"DSNER002";
 

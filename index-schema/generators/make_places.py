@@ -120,6 +120,14 @@ def main():
                 sys.exit(f"place-aliases.tsv names {name!r}, which no source lists; give its country")
         places[name]["curated"] = aliases
 
+    # "St. Paul" for Saint Paul, "Ft. Worth" for Fort Worth, as news writes them.
+    for name, entry in places.items():
+        for long, short in (("Saint ", "St. "), ("Fort ", "Ft. "), ("Mount ", "Mt. ")):
+            if name.startswith(long):
+                alias = short + name[len(long):]
+                if alias not in entry["aliases"]:
+                    entry["aliases"].append(alias)
+
     # One owner per alias, demonym or name: by kind priority, curated aliases first.
     owner = {}
     conflicts = []

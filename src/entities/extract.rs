@@ -408,13 +408,14 @@ impl EntityExtractor {
         };
         match (found, tagged_kind) {
             (Some((entry, form)), Some(EntityKind::Person))
-                if entry.kind != EntityKind::Person
+                if entry.kind == EntityKind::Place
                     && !entry.is_country()
                     && form == Form::Name
                     && !surface.contains(char::is_whitespace) =>
             {
-                // "Jordan" the person: the tagger's reading of the sentence wins (a name
-                // of one word only: "Latin America" is no one).
+                // "Jordan" the person: the tagger's reading of the sentence wins over a
+                // listed place (a name of one word only: "Latin America" is no one; a
+                // listed organisation, "Chelsea" the club, is specific enough to stay).
                 out.push(mention(EntityKind::Person, tidy(surface), form))
             }
             // A listed city or state the tagger reads as an organisation is one here
@@ -425,7 +426,9 @@ impl EntityExtractor {
                 if entry.kind == EntityKind::Place
                     && kind != EntityKind::Place
                     && form == Form::Name
-                    && entry.may_be_a_club() =>
+                    && entry.may_be_a_club()
+                    && (entry.place_kind.as_deref() != Some("state")
+                        || surface.eq_ignore_ascii_case(&entry.name)) =>
             {
                 out.push(mention(kind, tidy(surface), form))
             }

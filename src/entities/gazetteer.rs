@@ -50,6 +50,7 @@ impl Entry {
 
     /// A city, town or state, whose name may also be a club's or a team's ("Leeds",
     /// "Minnesota"); a country or region is a place whatever a sentence seems to say.
+    /// A state is a team only under its full name: "Ill." and "ILL" are Illinois.
     pub fn may_be_a_club(&self) -> bool {
         matches!(self.place_kind.as_deref(), Some("city" | "town" | "state"))
     }

@@ -141,6 +141,7 @@ pub fn is_organisation_end(word: &str) -> bool {
         "railroad",
         "stores",
         "supermarkets",
+        "international",
     ];
     let word = word.trim_end_matches('.');
     ENDS.iter().any(|end| end.eq_ignore_ascii_case(word))

@@ -192,9 +192,16 @@ fn is_abbreviation(word: &str) -> bool {
     const ABBREVIATIONS: &[&str] = &[
         "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.", "Gov.", "Sen.",
         "Rep.", "Prof.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Jan.", "Feb.", "Aug.",
-        "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "No.", "Adm.", "Maj.", "Bros.",
+        "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "No.", "Adm.", "Maj.", "Bros.", "Ft.", "Mt.",
+        // US states as datelines abbreviate them ("FREEPORT, Ill., Oct 20").
+        "Ala.", "Ariz.", "Ark.", "Calif.", "Colo.", "Conn.", "Del.", "Fla.", "Ga.", "Ill.", "Ind.",
+        "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.", "Neb.",
+        "Nev.", "Okla.", "Ore.", "Pa.", "Tenn.", "Tex.", "Vt.", "Va.", "Wash.", "Wis.", "Wyo.",
     ];
-    ABBREVIATIONS.contains(&word)
+    // Capitalised as listed, or in capitals as datelines write them ("ST. PAUL"); a
+    // lower-case word before a dot ends its sentence ("he fell ill.").
+    word.chars().next().is_some_and(char::is_uppercase)
+        && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]

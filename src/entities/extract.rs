@@ -398,7 +398,6 @@ impl EntityExtractor {
             "ORG" => Some(EntityKind::Org),
             _ => None,
         };
-        let shouted = is_shouted(surface);
         let mention = |kind, name: String, form| Mention {
             kind,
             name,
@@ -441,7 +440,7 @@ impl EntityExtractor {
                 out.push(mention(entry.kind, entry.name.clone(), form))
             }
             (None, Some(kind)) => {
-                if shouted {
+                if is_shouted(surface) {
                     weak.push(out.len());
                 }
                 out.push(mention(kind, tidy(surface), Form::Name))
@@ -825,43 +824,62 @@ fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
             && written.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !written.chars().any(char::is_lowercase)
     };
-    if weak.is_empty() && !mentions.iter().any(in_capitals) {
+    // What each mention that needs support finds: the kind and name of a mention in
+    // mixed case written or named the same (few need it: a scan, no key table).
+    let mut found: Vec<(usize, Option<(EntityKind, String)>)> = Vec::new();
+    for (i, mention) in mentions.iter().enumerate() {
+        let is_weak = weak.contains(&i);
+        if !is_weak && !in_capitals(mention) {
+            continue;
+        }
+        let support = mentions
+            .iter()
+            .enumerate()
+            .find(|&(j, m)| {
+                !weak.contains(&j)
+                    && !in_capitals(m)
+                    && (same_key(&m.name, &mention.name)
+                        || same_key(&text[m.start..m.end], &mention.name))
+            })
+            .map(|(_, m)| (m.kind, m.name.clone()));
+        found.push((i, support));
+    }
+    if found.is_empty() {
         return;
     }
-    let support: FxHashMap<String, (EntityKind, String)> = mentions
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| !weak.contains(i) && !in_capitals(m))
-        .flat_map(|(_, m)| {
-            let written = alias_key(&text[m.start..m.end]);
-            [
-                (written, (m.kind, m.name.clone())),
-                (alias_key(&m.name), (m.kind, m.name.clone())),
-            ]
-        })
-        .collect();
     let mut index = 0;
+    let mut next = found.into_iter().peekable();
     mentions.retain_mut(|mention| {
-        let keep = if weak.contains(&index) {
-            match support.get(&alias_key(&mention.name)) {
+        let mut keep = true;
+        if let Some((_, support)) = next.next_if(|(i, _)| *i == index) {
+            match support {
                 Some((kind, name)) => {
-                    mention.kind = *kind;
-                    mention.name = name.clone();
-                    true
+                    if weak.contains(&index) {
+                        mention.kind = kind;
+                    }
+                    mention.name = name;
                 }
-                None => false,
+                None => keep = !weak.contains(&index),
             }
-        } else {
-            if in_capitals(mention) {
-                if let Some((_, name)) = support.get(&alias_key(&mention.name)) {
-                    mention.name = name.clone();
-                }
-            }
-            true
-        };
+        }
         index += 1;
         keep
     });
+}
+
+/// Do two names meet as alias keys do, ignoring letter case and dots ("BANKAMERICA",
+/// "BankAmerica"; "U.S. Steel", "US STEEL")?
+fn same_key(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|&c| c != '.')
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    if a.is_ascii() && b.is_ascii() && !a.contains('.') && !b.contains('.') {
+        return a.eq_ignore_ascii_case(b);
+    }
+    letters(a) == letters(b)
 }
 
 /// One name, one kind in an article. A name found as more than one kind takes the kind

@@ -80,71 +80,80 @@ pub fn is_edge_word(word: &str) -> bool {
 /// head noun of an institution ("Office", "Ministry", "Exchange")? A name ending so is an
 /// organisation, whatever else it looks like ("General Accounting Office").
 pub fn is_organisation_end(word: &str) -> bool {
-    const ENDS: &[&str] = &[
-        "corp",
-        "inc",
-        "ltd",
-        "plc",
-        "llc",
-        "gmbh",
-        "corporation",
-        "incorporated",
-        "limited",
-        "bancorp",
-        "co",
-        "cos",
-        "group",
-        "bank",
-        "party",
-        "ministry",
-        "department",
-        "agency",
-        "council",
-        "committee",
-        "commission",
-        "association",
-        "university",
-        "institute",
-        "foundation",
-        "fund",
-        "board",
-        "exchange",
-        "office",
-        "administration",
-        "service",
-        "services",
-        "airlines",
-        "airways",
-        "authority",
-        "organisation",
-        "organization",
-        "federation",
-        "league",
-        "union",
-        "club",
-        "industries",
-        "holdings",
-        "bancshares",
-        "securities",
-        "pharmaceuticals",
-        "technologies",
-        "enterprises",
-        "partners",
-        "brothers",
-        "motors",
-        "communications",
-        "electronics",
-        "laboratories",
-        "chemicals",
-        "petroleum",
-        "railways",
-        "railroad",
-        "stores",
-        "supermarkets",
-        "international",
-    ];
     let word = word.trim_end_matches('.');
-    ENDS.iter().any(|end| end.eq_ignore_ascii_case(word))
+    // Lower-cased on the stack: this runs on the last word of every span.
+    let mut buffer = [0u8; 16];
+    if word.len() > buffer.len() || !word.is_ascii() {
+        return false;
+    }
+    for (slot, byte) in buffer.iter_mut().zip(word.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buffer[..word.len()]).unwrap_or_default();
+    matches!(
+        lower,
+        "corp"
+            | "inc"
+            | "ltd"
+            | "plc"
+            | "llc"
+            | "gmbh"
+            | "corporation"
+            | "incorporated"
+            | "limited"
+            | "bancorp"
+            | "co"
+            | "cos"
+            | "group"
+            | "bank"
+            | "party"
+            | "ministry"
+            | "department"
+            | "agency"
+            | "council"
+            | "committee"
+            | "commission"
+            | "association"
+            | "university"
+            | "institute"
+            | "foundation"
+            | "fund"
+            | "board"
+            | "exchange"
+            | "office"
+            | "administration"
+            | "service"
+            | "services"
+            | "airlines"
+            | "airways"
+            | "authority"
+            | "organisation"
+            | "organization"
+            | "federation"
+            | "league"
+            | "union"
+            | "club"
+            | "industries"
+            | "holdings"
+            | "bancshares"
+            | "securities"
+            | "pharmaceuticals"
+            | "technologies"
+            | "enterprises"
+            | "partners"
+            | "brothers"
+            | "motors"
+            | "communications"
+            | "electronics"
+            | "laboratories"
+            | "chemicals"
+            | "petroleum"
+            | "railways"
+            | "railroad"
+            | "stores"
+            | "supermarkets"
+            | "international"
+    )
 }
 
 #[cfg(test)]

@@ -824,20 +824,27 @@ fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
             && written.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !written.chars().any(char::is_lowercase)
     };
+    // Which mentions need support, and which can give it (mixed case, not weak).
+    let needs: Vec<bool> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| weak.contains(&i) || in_capitals(m))
+        .collect();
+    if !needs.contains(&true) {
+        return;
+    }
     // What each mention that needs support finds: the kind and name of a mention in
     // mixed case written or named the same (few need it: a scan, no key table).
     let mut found: Vec<(usize, Option<(EntityKind, String)>)> = Vec::new();
     for (i, mention) in mentions.iter().enumerate() {
-        let is_weak = weak.contains(&i);
-        if !is_weak && !in_capitals(mention) {
+        if !needs[i] {
             continue;
         }
         let support = mentions
             .iter()
             .enumerate()
             .find(|&(j, m)| {
-                !weak.contains(&j)
-                    && !in_capitals(m)
+                !needs[j]
                     && (same_key(&m.name, &mention.name)
                         || same_key(&text[m.start..m.end], &mention.name))
             })

@@ -661,6 +661,10 @@ fn join_ampersands(
     spans: Vec<(usize, usize, &'static str)>,
 ) -> Vec<(usize, usize, &'static str)> {
     let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    // Most sentences have no ampersand: nothing to join, nothing to copy.
+    if !(0..tokens.len()).any(|i| word(i) == "&") {
+        return spans;
+    }
     let mut joined: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
     let mut spans = spans.into_iter().peekable();
     while let Some(mut span) = spans.next() {
@@ -716,6 +720,10 @@ fn join_particles(
 ) -> Vec<(usize, usize, &'static str)> {
     let word = |i: usize| &text[tokens[i].start..tokens[i].end];
     let is_particle = |i: usize| i < tokens.len() && NAME_PARTICLES.contains(&word(i));
+    // Most sentences have no person's span followed by a particle: return them as found.
+    if !spans.iter().any(|s| s.2 == "PER" && is_particle(s.1)) {
+        return spans;
+    }
     let mut joined: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
     let mut spans = spans.into_iter().peekable();
     while let Some(mut span) = spans.next() {

@@ -105,6 +105,8 @@ pub enum WarningCode {
     PrefixCapped,
     /// A fuzzy word (`word~2`) is near more words than a query takes.
     FuzzyCapped,
+    /// `story:` names an id no article of the index has: it matches nothing.
+    UnknownStory,
 }
 
 impl Warning {

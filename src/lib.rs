@@ -10,11 +10,13 @@
 //! - **hit**: an article a query matched, with its score.
 //! - **passage**: a highlighted excerpt of a hit's body showing why it matched.
 //! - **facet**: a count of hits per value (per person, per month...).
+//! - **story**: articles whose bodies are copies of each other (SPEC 2), counted once
+//!   when results are collapsed; a **copy** is one of them.
 //! - **stamp**: a hash of a file's size, modification and change times, recorded when
 //!   they were settled; a re-index trusts a matching stamp without reading the file.
 //!
 //! Modules import only from modules listed above them here:
-//! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `index` →
+//! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `stories` → `index` →
 //! `query` → `search` → `output` → `server` → `cli`.
 
 /// mimalloc: indexing and searching allocate many small, short-lived buffers across
@@ -36,3 +38,4 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod server;
+pub mod stories;

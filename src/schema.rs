@@ -145,6 +145,8 @@ pub struct Fields {
     pub person: Field,
     pub place: Field,
     pub org: Field,
+    pub text_hash: Field,
+    pub story_bands: Field,
 }
 
 impl Fields {
@@ -175,6 +177,8 @@ impl Fields {
             person: get("person")?,
             place: get("place")?,
             org: get("org")?,
+            text_hash: get("text_hash")?,
+            story_bands: get("story_bands")?,
         })
     }
 }

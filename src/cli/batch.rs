@@ -91,6 +91,7 @@ fn answer(
             sort: Sort::Relevance,
             facets: None,
             deadline: None,
+            collapse: false,
         },
     )?;
     let hits = load::load(snapshot, &found.page)?

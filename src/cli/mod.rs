@@ -142,6 +142,10 @@ enum Command {
         /// Say why each hit matched: clauses, near: windows, entity forms, date source
         #[arg(long)]
         explain: bool,
+        /// One hit per story (its best-ranked copy, with its number of copies); total and
+        /// facets count stories
+        #[arg(long)]
+        collapse: bool,
         /// Print every match (or the first N) as CSV rows for a spreadsheet, with a header
         #[arg(long, conflicts_with_all = ["facets", "explain"])]
         csv: bool,
@@ -341,6 +345,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             from,
             to,
             explain,
+            collapse,
             csv,
         } => {
             let mut text = query.clone();
@@ -368,6 +373,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     to: *to,
                 },
                 deadline: None,
+                collapse: *collapse,
             };
             if *csv {
                 return batch::csv_command(&ctx.index_dir, &request, *limit);

@@ -425,6 +425,12 @@ pub fn build_document(
     for number in numbers {
         doc.add_u64(fields.facet_values, number);
     }
+    // What finds this article's copies (see `stories`).
+    doc.add_u64(fields.text_hash, crate::stories::text_hash(&article.body));
+    let shingles = crate::stories::sketch::shingles(&article.body);
+    for key in crate::stories::sketch::band_keys(&shingles) {
+        doc.add_u64(fields.story_bands, key);
+    }
     doc.add_text(fields.title_text, article.title);
     doc.add_text(fields.body_text, article.body);
     doc

@@ -16,6 +16,7 @@ use super::facet_values::{numbers_in_use, FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
+use crate::stories::{StoryTable, STORIES_FILE};
 
 /// The identity file's name inside the index directory.
 pub const MANIFEST_FILE: &str = "dossier.json";
@@ -37,6 +38,8 @@ pub struct IndexStore {
     facet_values: Arc<Mutex<(Option<u64>, Arc<FacetValues>)>>,
     /// Facet value numbers kept decoded between searches.
     facet_columns: Arc<FacetColumns>,
+    /// The stories of the searcher generation they were read for.
+    stories: Arc<Mutex<(Option<u64>, Arc<StoryTable>)>>,
 }
 
 impl IndexStore {
@@ -88,6 +91,7 @@ impl IndexStore {
             dir: dir.to_path_buf(),
             facet_values: Arc::default(),
             facet_columns: Arc::default(),
+            stories: Arc::default(),
         })
     }
 
@@ -114,6 +118,19 @@ impl IndexStore {
             if kept.1.is_empty() || kept.1.len() < in_use {
                 kept.1 = Arc::new(FacetValues::load(&self.dir)?);
             }
+            kept.0 = Some(generation);
+        }
+        Ok(Arc::clone(&kept.1))
+    }
+
+    /// The stories of the commit `searcher` sees: read from the stories file once per
+    /// commit (or grouped anew when the file describes another commit).
+    pub fn stories_for(&self, searcher: &tantivy::Searcher) -> Result<Arc<StoryTable>> {
+        let generation = searcher.generation().generation_id();
+        let mut kept = self.stories.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.0 != Some(generation) {
+            let assignment = crate::stories::current(&self.dir, searcher, &self.fields)?;
+            kept.1 = Arc::new(StoryTable::new(searcher, assignment));
             kept.0 = Some(generation);
         }
         Ok(Arc::clone(&kept.1))
@@ -247,6 +264,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name == USER_ENTITIES_FILE
             || name == EXTRACTION_FILE
             || name == FACET_VALUES_FILE
+            || name == STORIES_FILE
             || name == ".managed.json"
             || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|stem| stem.len() == 32);

@@ -113,6 +113,12 @@ pub struct IndexSummary {
     /// The run was interrupted; what is reported was committed.
     #[serde(skip)]
     pub interrupted: bool,
+    /// Stories of two or more articles in the index after the run.
+    #[serde(skip)]
+    pub stories: u64,
+    /// Pairs of bodies this run compared exactly to find them.
+    #[serde(skip)]
+    pub story_pairs_compared: u64,
 }
 
 impl IndexSummary {
@@ -261,6 +267,15 @@ pub fn run_index(
             writer.commit()?;
             writer.wait_merging_threads()?;
         }
+    }
+    // Stories last, over the final commit: an interruption before this leaves the file
+    // describing an older commit, which readers notice and the next run redoes.
+    if !summary.interrupted {
+        let reader = store.reader()?;
+        let (assignment, compared) =
+            crate::stories::refresh(dir, &reader.searcher(), &store.fields)?;
+        summary.stories = assignment.stories.len() as u64;
+        summary.story_pairs_compared = compared as u64;
     }
     let reader = store.reader()?;
     summary.articles = reader.searcher().num_docs();

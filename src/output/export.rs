@@ -226,6 +226,8 @@ mod tests {
                     name: "Oslo".into(),
                 },
             ],
+            story: "/n/a.txt".into(),
+            copies: None,
             explain: None,
         }
     }

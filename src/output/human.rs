@@ -75,6 +75,13 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: Style) {
         meta.push(sanitize(source));
     }
     let _ = writeln!(out, "   {}", meta.join(" · "));
+    if let Some(copies) = hit.copies.filter(|&n| n > 1) {
+        let line = format!(
+            "{copies} copies of this story match: story:\"{}\"",
+            sanitize(&hit.story)
+        );
+        let _ = writeln!(out, "   {}", style.wrap(DIM_ON, &line));
+    }
     for passage in &hit.snippets {
         let _ = writeln!(out, "   {}", highlight(passage, style));
     }
@@ -297,6 +304,21 @@ pub fn stats(stats: &crate::search::stats::Stats) -> String {
             .map(|c| format!("{} ({})", sanitize(&c.value), c.count))
             .collect();
         let _ = writeln!(out, "top {kind}: {}", names.join(", "));
+    }
+    let stories = &stats.stories;
+    let _ = writeln!(
+        out,
+        "stories:  {} with copies, holding {} articles",
+        stories.count, stories.articles
+    );
+    for story in &stories.largest {
+        let _ = writeln!(
+            out,
+            "  {} copies: {} (story:\"{}\")",
+            story.copies,
+            sanitize(&story.title),
+            sanitize(&story.id)
+        );
     }
     out
 }

@@ -91,6 +91,12 @@ pub enum Filter {
         code: String,
         span: Span,
     },
+    /// `story:ID`: every copy of the story ID names (a story's id, or any of its
+    /// articles' ids).
+    Story {
+        id: String,
+        span: Span,
+    },
     /// `date:` (published) or `mentioned:`: an inclusive day range, open ends allowed.
     Date {
         field: DateField,

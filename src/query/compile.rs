@@ -51,6 +51,29 @@ impl FuzzyExpansions {
     }
 }
 
+/// Turns the id of a `story:` filter into the ids of the story's articles.
+pub trait StoryResolver {
+    /// Every article of the story `id` names (a story's id or one of its articles'),
+    /// when it names a story of two or more articles.
+    fn members(&self, id: &str) -> Option<Vec<String>>;
+
+    /// Is `id` the id of an article of the index?
+    fn is_article(&self, id: &str) -> bool;
+}
+
+/// Stories unknown: every id stands for itself.
+pub struct NoStories;
+
+impl StoryResolver for NoStories {
+    fn members(&self, _: &str) -> Option<Vec<String>> {
+        None
+    }
+
+    fn is_article(&self, _: &str) -> bool {
+        true
+    }
+}
+
 /// Turns an entity name from a query into the canonical entities it means.
 pub trait EntityResolver {
     /// The entities `name` names (of `kind`, or any kind); empty when none is known.
@@ -123,6 +146,7 @@ pub struct Compiler<'a> {
     query_text: &'a str,
     entities: &'a dyn EntityResolver,
     vocabulary: &'a dyn Vocabulary,
+    stories: &'a dyn StoryResolver,
     warnings: std::cell::RefCell<Vec<Warning>>,
     fuzzy: std::cell::RefCell<FuzzyExpansions>,
 }
@@ -149,9 +173,16 @@ impl<'a> Compiler<'a> {
             query_text,
             entities,
             vocabulary,
+            stories: &NoStories,
             warnings: Default::default(),
             fuzzy: Default::default(),
         }
+    }
+
+    /// Resolves `story:` filters through `stories` (without, an id stands for itself).
+    pub fn with_stories(mut self, stories: &'a dyn StoryResolver) -> Compiler<'a> {
+        self.stories = stories;
+        self
     }
 
     /// Compiles a parsed query.
@@ -432,6 +463,23 @@ impl<'a> Compiler<'a> {
             }
             Filter::Source { name, .. } => exact(fields.source, &name.to_lowercase()),
             Filter::Lang { code, .. } => exact(fields.lang, code),
+            Filter::Story { id, .. } => {
+                let members = match self.stories.members(id) {
+                    Some(members) => members,
+                    None if self.stories.is_article(id) => vec![id.clone()],
+                    None => {
+                        self.warnings.borrow_mut().push(Warning::new(
+                            WarningCode::UnknownStory,
+                            format!("no story or article has the id \"{id}\" in this index; that filter matches nothing"),
+                        ));
+                        return Box::new(EmptyQuery);
+                    }
+                };
+                let terms = members
+                    .iter()
+                    .map(|member| Term::from_field_text(fields.key, member));
+                Box::new(tantivy::query::TermSetQuery::new(terms))
+            }
             Filter::Date {
                 field, from, to, ..
             } => {

@@ -75,6 +75,7 @@ fn filter_span(filter: &Filter) -> Span {
         Filter::Entity { span, .. }
         | Filter::Source { span, .. }
         | Filter::Lang { span, .. }
+        | Filter::Story { span, .. }
         | Filter::Date { span, .. } => *span,
     }
 }

@@ -35,6 +35,7 @@ pub const FIELDS: &[&str] = &[
     "lang",
     "date",
     "mentioned",
+    "story",
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -616,6 +617,10 @@ impl Parser<'_> {
             },
             "lang" => Filter::Lang {
                 code: text.to_ascii_lowercase(),
+                span: value_span,
+            },
+            "story" => Filter::Story {
+                id: text,
                 span: value_span,
             },
             "date" | "mentioned" => {

@@ -8,8 +8,10 @@
 //! whatever the page size, and only tied articles have their paths read.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -19,6 +21,7 @@ use super::facets::{FacetCollector, FacetOptions, Facets};
 use super::{Plan, Snapshot, Sort};
 use crate::error::{Error, Result};
 use crate::query::deadline::DeadlineQuery;
+use crate::stories::StoryTable;
 
 /// What to collect.
 #[derive(Debug, Clone)]
@@ -30,6 +33,8 @@ pub struct CollectRequest {
     pub facets: Option<FacetOptions>,
     /// Stop and fail with [`Error::TimedOut`] past this instant.
     pub deadline: Option<Deadline>,
+    /// One hit per story (its best-ranked copy), and `total` and facets per story.
+    pub collapse: bool,
 }
 
 /// A time limit: the instant, and the limit as the user set it (for the message).
@@ -54,13 +59,15 @@ impl Deadline {
 pub struct Ranked {
     pub address: DocAddress,
     pub score: Score,
+    /// When collapsed: the matches of its story (1 for an article with no copies).
+    pub copies: Option<usize>,
     key: SortKey,
 }
 
 /// What the collect stage found.
 #[derive(Debug, Clone)]
 pub struct Collected {
-    /// Articles that match.
+    /// Articles that match (stories, when collapsed).
     pub total: usize,
     /// The page asked for, in rank order.
     pub page: Vec<Ranked>,
@@ -71,7 +78,15 @@ pub struct Collected {
 pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Result<Collected> {
     let sort = effective_sort(plan, request.sort);
     let keep = request.offset.saturating_add(request.limit);
-    let ranking = RankedCollector { sort, keep };
+    let stories = match request.collapse {
+        true => Some(snapshot.stories()?),
+        false => None,
+    };
+    let ranking = RankedCollector {
+        sort,
+        keep,
+        stories: stories.clone(),
+    };
     let searcher = &snapshot.searcher;
     let (ranked, facets) = with_deadline(plan.query(), request.deadline, |query| {
         Ok(match &request.facets {
@@ -82,6 +97,7 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
                 let counting =
                     FacetCollector::with_options(options, store.facet_values_for(searcher)?)
                         .keeping_decoded(columns)
+                        .per_story(stories.clone())
                         .on(searcher.index().search_executor());
                 let collectors = (ranking, counting);
                 let (ranked, facets) = searcher.search(query, &collectors)?;
@@ -93,7 +109,12 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
             None => (searcher.search(query, &ranking)?, None),
         })
     })?;
-    let RankedMatches { mut found, total } = ranked;
+    let RankedMatches {
+        mut found,
+        total,
+        stories: best_copies,
+    } = ranked;
+    found.extend(best_of_stories(snapshot, best_copies, keep)?);
     let end = keep.min(found.len());
     let start = request.offset.min(end);
     order(snapshot, &mut found, start..end)?;
@@ -115,6 +136,7 @@ pub fn collect_all(
     let ranking = RankedCollector {
         sort: effective_sort(plan, sort),
         keep: usize::MAX,
+        stories: None,
     };
     let RankedMatches { mut found, .. } = with_deadline(plan.query(), deadline, |query| {
         Ok(snapshot.searcher.search(query, &ranking)?)
@@ -248,12 +270,71 @@ fn compare_keys(a: &SortKey, b: &SortKey) -> Ordering {
 struct RankedCollector {
     sort: Sort,
     keep: usize,
+    /// Collapse by these stories.
+    stories: Option<Arc<StoryTable>>,
 }
 
 /// What [`RankedCollector`] gathers.
 struct RankedMatches {
+    /// Matches with no copies (all matches when not collapsing).
     found: Vec<Ranked>,
     total: usize,
+    /// When collapsing: the matching copies of each story, by story number.
+    stories: FxHashMap<u32, StoryMatches>,
+}
+
+/// A story's matching copies: the best-ranked (all those tied for best), and how many.
+#[derive(Debug, Default)]
+struct StoryMatches {
+    best: Vec<Ranked>,
+    count: usize,
+}
+
+impl StoryMatches {
+    fn push(&mut self, ranked: Ranked) {
+        self.count += 1;
+        match self.best.first().map(|b| compare_keys(&ranked.key, &b.key)) {
+            Some(Ordering::Less) => {}
+            Some(Ordering::Equal) => self.best.push(ranked),
+            _ => self.best = vec![ranked],
+        }
+    }
+
+    fn join(&mut self, other: StoryMatches) {
+        let count = self.count + other.count;
+        for ranked in other.best {
+            self.push(ranked);
+        }
+        self.count = count;
+    }
+}
+
+/// The best-ranked copy of each story (ties broken by path and record, as the ranking
+/// does), carrying its story's number of matches.
+fn best_of_stories(
+    snapshot: &Snapshot,
+    stories: FxHashMap<u32, StoryMatches>,
+    keep: usize,
+) -> Result<Vec<Ranked>> {
+    let mut bests = Vec::with_capacity(stories.len());
+    for (_, mut story) in stories {
+        if story.best.len() > 1 {
+            let all = 0..story.best.len();
+            order(snapshot, &mut story.best, all)?;
+        }
+        if let Some(&best) = story.best.first() {
+            bests.push(Ranked {
+                copies: Some(story.count),
+                ..best
+            });
+        }
+    }
+    // Only the best `keep` (and their ties) can reach the page.
+    let mut set = RankedSet::new(keep);
+    for ranked in bests {
+        set.push(ranked);
+    }
+    Ok(set.finish())
 }
 
 impl Collector for RankedCollector {
@@ -276,6 +357,8 @@ impl Collector for RankedCollector {
             sort: self.sort,
             found: RankedSet::new(self.keep),
             total: 0,
+            stories: self.stories.clone(),
+            story_matches: FxHashMap::default(),
         })
     }
 
@@ -286,15 +369,20 @@ impl Collector for RankedCollector {
     fn merge_fruits(&self, parts: Vec<RankedMatches>) -> tantivy::Result<RankedMatches> {
         let mut set = RankedSet::new(self.keep);
         let mut total = 0;
+        let mut stories: FxHashMap<u32, StoryMatches> = FxHashMap::default();
         for part in parts {
             total += part.total;
             for ranked in part.found {
                 set.push(ranked);
             }
+            for (number, matches) in part.stories {
+                stories.entry(number).or_default().join(matches);
+            }
         }
         Ok(RankedMatches {
             found: set.finish(),
-            total,
+            total: total + stories.len(),
+            stories,
         })
     }
 }
@@ -304,29 +392,48 @@ struct RankedSegmentCollector {
     published: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<DateTime>>>,
     sort: Sort,
     found: RankedSet,
+    /// Matches counted (those with no copies, when collapsing).
     total: usize,
+    stories: Option<Arc<StoryTable>>,
+    story_matches: FxHashMap<u32, StoryMatches>,
 }
 
 impl SegmentCollector for RankedSegmentCollector {
     type Fruit = RankedMatches;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.total += 1;
         let day = self
             .published
             .as_ref()
             .map_or(0, |c| c.get_val(doc).into_timestamp_secs());
-        self.found.push(Ranked {
+        let ranked = Ranked {
             address: DocAddress::new(self.segment, doc),
             score,
+            copies: None,
             key: sort_key(self.sort, score, day),
-        });
+        };
+        if let Some(stories) = &self.stories {
+            let number = stories.number_of(ranked.address);
+            if number != StoryTable::NONE {
+                self.story_matches.entry(number).or_default().push(ranked);
+                return;
+            }
+            self.total += 1;
+            self.found.push(Ranked {
+                copies: Some(1),
+                ..ranked
+            });
+            return;
+        }
+        self.total += 1;
+        self.found.push(ranked);
     }
 
     fn harvest(self) -> RankedMatches {
         RankedMatches {
             found: self.found.finish(),
             total: self.total,
+            stories: self.story_matches,
         }
     }
 }
@@ -393,6 +500,7 @@ mod tests {
         Ranked {
             address: DocAddress::new(0, doc),
             score,
+            copies: None,
             key: sort_key(Sort::Relevance, score, 0),
         }
     }

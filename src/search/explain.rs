@@ -280,6 +280,7 @@ fn span_of(expr: &Expr) -> Option<Span> {
             Filter::Entity { span, .. }
             | Filter::Source { span, .. }
             | Filter::Lang { span, .. }
+            | Filter::Story { span, .. }
             | Filter::Date { span, .. } => *span,
         }),
         Expr::Not(inner) => span_of(inner),

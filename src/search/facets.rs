@@ -15,6 +15,7 @@ use crate::dates::Interval;
 use crate::index::facet_columns::{read_values, FacetColumns, SegmentNumbers};
 use crate::index::facet_values::FacetValues;
 use crate::search::stats::Count;
+use crate::stories::StoryTable;
 
 /// Values listed per string facet unless asked for more (`--facet-size`).
 pub const TOP_VALUES: usize = 20;
@@ -74,6 +75,12 @@ pub struct FacetCollector {
     unnamed: Arc<AtomicBool>,
     /// Decoded numbers kept from search to search, if the caller keeps them.
     columns: Option<Arc<FacetColumns>>,
+    /// Count per story: a story's articles count once for each value any of them
+    /// holds, and the publication day is its first copy's.
+    stories: Option<Arc<StoryTable>>,
+    /// The values of the matching copies of stories, `(story, value number)`, gathered
+    /// from the segments and counted at the end.
+    story_values: Arc<Mutex<Vec<(u32, u64)>>>,
 }
 
 impl FacetCollector {
@@ -89,7 +96,15 @@ impl FacetCollector {
             executor: Executor::single_thread(),
             unnamed: Arc::default(),
             columns: None,
+            stories: None,
+            story_values: Arc::default(),
         }
+    }
+
+    /// Counts each story once (`--collapse`) when given its stories.
+    pub fn per_story(mut self, stories: Option<Arc<StoryTable>>) -> FacetCollector {
+        self.stories = stories;
+        self
     }
 
     /// Counts as `options` say.
@@ -214,6 +229,11 @@ pub struct FacetSegmentCollector {
     block: Vec<DocId>,
     /// Values of one document, reused.
     values: Vec<u64>,
+    /// This segment's story numbers, when counting per story, and the values of its
+    /// matching copies.
+    stories: Option<(Arc<StoryTable>, SegmentOrdinal)>,
+    story_values: Vec<(u32, u64)>,
+    all_story_values: Arc<Mutex<Vec<(u32, u64)>>>,
     /// A number past the named values was met.
     unnamed: bool,
     report_unnamed: Arc<AtomicBool>,
@@ -225,7 +245,7 @@ impl Collector for FacetCollector {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let numbers = match &self.columns {
@@ -242,6 +262,9 @@ impl Collector for FacetCollector {
             idle: Arc::clone(&self.idle),
             block: Vec::with_capacity(BLOCK),
             values: Vec::new(),
+            stories: self.stories.clone().map(|table| (table, ord)),
+            story_values: Vec::new(),
+            all_story_values: Arc::clone(&self.story_values),
             unnamed: false,
             report_unnamed: Arc::clone(&self.unnamed),
         })
@@ -253,6 +276,10 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<Facets> {
         let mut arrays = std::mem::take(&mut *lock(&self.idle));
+        let story_values = std::mem::take(&mut *lock(&self.story_values));
+        if let Some(first) = arrays.first_mut() {
+            self.count_stories(story_values, first);
+        }
         if arrays.iter().all(|a| a.articles == 0) {
             // Nothing was counted: the arrays are still all zero.
             for array in arrays {
@@ -305,11 +332,93 @@ impl Collector for FacetCollector {
     }
 }
 
+impl FacetCollector {
+    /// Counts each story's values once into `counts`: every value any matching copy
+    /// holds, except the publication day, which is the earliest copy's.
+    fn count_stories(&self, mut pairs: Vec<(u32, u64)>, counts: &mut ValueCounts) {
+        if pairs.is_empty() {
+            return;
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let kind_codes = self.values.kind_codes();
+        let published_code = crate::index::facet_values::FacetKind::Published.code();
+        // The earliest publication day seen so far of the story being read:
+        // (story, day as YYYYMMDD, value number).
+        let mut first_day: Option<(u32, u32, u64)> = None;
+        let mut count = |number: u64| {
+            if let Some(count) = counts.counts.get_mut(number as usize) {
+                *count += 1;
+            }
+        };
+        let mut stories_counted = 0;
+        let mut last_story = None;
+        for (story, number) in pairs {
+            if last_story != Some(story) {
+                stories_counted += 1;
+                last_story = Some(story);
+            }
+            let code = kind_codes.get(number as usize).copied();
+            let day = self.values.day(number);
+            let (true, Some(day)) = (code == Some(published_code), day) else {
+                count(number);
+                continue;
+            };
+            match first_day {
+                Some((s, earliest, _)) if s == story && earliest <= day => {}
+                Some((s, _, _)) if s == story => first_day = Some((story, day, number)),
+                _ => {
+                    if let Some((_, _, number)) = first_day.take() {
+                        count(number);
+                    }
+                    first_day = Some((story, day, number));
+                }
+            }
+        }
+        if let Some((_, _, number)) = first_day {
+            count(number);
+        }
+        counts.articles += stories_counted;
+    }
+}
+
 impl FacetSegmentCollector {
     /// Counts the values of the gathered documents.
     fn count_block(&mut self) {
         if self.block.is_empty() {
             return;
+        }
+        if let Some((stories, ord)) = &self.stories {
+            // A story's copies are counted at the end, once per story.
+            let numbers = stories.segment(*ord);
+            if !numbers.is_empty() {
+                let (block, values) = (&mut self.block, &mut self.values);
+                let story_values = &mut self.story_values;
+                let column = &self.numbers;
+                block.retain(|&doc| {
+                    let story = numbers
+                        .get(doc as usize)
+                        .copied()
+                        .unwrap_or(StoryTable::NONE);
+                    if story == StoryTable::NONE {
+                        return true;
+                    }
+                    match column {
+                        SegmentNumbers::Column(column) => {
+                            read_values(column, doc, values);
+                            story_values.extend(values.iter().map(|&n| (story, n)));
+                        }
+                        SegmentNumbers::Decoded(decoded) => {
+                            story_values
+                                .extend(decoded.of(doc).iter().map(|&n| (story, u64::from(n))));
+                        }
+                    }
+                    false
+                });
+                if self.block.is_empty() {
+                    return;
+                }
+            }
         }
         self.counts.articles += self.block.len();
         let counts = self.counts.counts.as_mut_slice();
@@ -351,6 +460,9 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(mut self) {
         self.count_block();
+        if !self.story_values.is_empty() {
+            lock(&self.all_story_values).append(&mut self.story_values);
+        }
         if self.unnamed {
             self.report_unnamed.store(true, Ordering::Relaxed);
         }

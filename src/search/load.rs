@@ -32,13 +32,16 @@ pub fn load_each<R: Send>(
     work: impl Fn(LoadedHit) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
     let executor = snapshot.searcher.index().search_executor();
+    let stories = snapshot.stories()?;
     let done = map_on_cores(executor, ranked.to_vec(), |ranked: Ranked| {
-        let loaded = load_hit(
+        let mut loaded = load_hit(
             &snapshot.store,
             &snapshot.searcher,
             ranked.address,
             ranked.score,
         )?;
+        loaded.hit.story = stories.story_id(ranked.address, &loaded.hit.id).to_string();
+        loaded.hit.copies = ranked.copies;
         work(loaded)
     })?;
     done.into_iter().collect()
@@ -54,12 +57,14 @@ pub fn load_by_id(snapshot: &Snapshot, id: &str) -> Result<Option<LoadedHit>> {
         &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
     )?;
     match found.first() {
-        Some((_, address)) => Ok(Some(load_hit(
-            &snapshot.store,
-            &snapshot.searcher,
-            *address,
-            0.0,
-        )?)),
+        Some((_, address)) => {
+            let mut loaded = load_hit(&snapshot.store, &snapshot.searcher, *address, 0.0)?;
+            loaded.hit.story = snapshot
+                .stories()?
+                .story_id(*address, &loaded.hit.id)
+                .to_string();
+            Ok(Some(loaded))
+        }
         None => Ok(None),
     }
 }
@@ -94,7 +99,8 @@ pub fn map_on_cores<A: Send, R: Send>(
     Ok(results.into_iter().flatten().collect())
 }
 
-/// A hit as stored, with its body; `score` is what the search gave it.
+/// A hit as stored, with its body; `score` is what the search gave it. Its story is
+/// its own id until the caller, who holds the commit's stories, says otherwise.
 pub fn load_hit(
     store: &IndexStore,
     searcher: &Searcher,
@@ -130,8 +136,11 @@ pub fn load_hit(
     }
     let record = doc.get_first(f.record).and_then(|v| v.as_u64());
     let body = text(f.body_text).unwrap_or_default();
+    let id = text(f.key).unwrap_or_default();
     let hit = Hit {
-        id: text(f.key).unwrap_or_default(),
+        story: id.clone(),
+        copies: None,
+        id,
         path: text(f.path).unwrap_or_default(),
         record,
         title: text(f.title_text).unwrap_or_default(),

@@ -18,7 +18,7 @@
 //! let store = dossier::index::IndexStore::open(std::path::Path::new(".dossier"))?;
 //! let snapshot = Snapshot::new(&store, store.reader()?.searcher())?;
 //! let plan = Plan::new(&snapshot, "troops near:Belarus", DateBounds::default())?;
-//! let request = collect::CollectRequest { limit: 10, offset: 0, sort: Sort::Relevance, facets: None, deadline: None };
+//! let request = collect::CollectRequest { limit: 10, offset: 0, sort: Sort::Relevance, facets: None, deadline: None, collapse: false };
 //! let found = collect::collect(&snapshot, &plan, &request)?;
 //! for loaded in load::load(&snapshot, &found.page)? {
 //!     let passages = plan.passages(&loaded.hit.lang, &loaded.body, 2);
@@ -39,6 +39,7 @@ pub mod passage;
 pub mod plan;
 pub mod snapshot;
 pub mod stats;
+pub mod story;
 pub mod vocabulary;
 
 use std::time::Instant;
@@ -85,6 +86,8 @@ pub struct SearchRequest {
     pub bounds: DateBounds,
     /// Give up past this.
     pub deadline: Option<Deadline>,
+    /// One hit per story; `total` and facets per story.
+    pub collapse: bool,
 }
 
 impl Default for SearchRequest {
@@ -99,6 +102,7 @@ impl Default for SearchRequest {
             explain: false,
             bounds: DateBounds::default(),
             deadline: None,
+            collapse: false,
         }
     }
 }
@@ -125,6 +129,11 @@ pub struct Hit {
     pub score: f32,
     pub snippets: Vec<Passage>,
     pub entities: Vec<EntityRef>,
+    /// The id of its story (SPEC 2): its own when it has no copies.
+    pub story: String,
+    /// With `--collapse`: its story's articles among the matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copies: Option<usize>,
     /// Why it matched (`--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<explain::Explanation>,
@@ -178,6 +187,7 @@ impl Snapshot {
                 sort: request.sort,
                 facets: request.facets.clone(),
                 deadline: request.deadline,
+                collapse: request.collapse,
             },
         )?;
         let wanted = Wanted {

@@ -21,7 +21,7 @@ use crate::entities::extract::EntityExtractor;
 use crate::error::{Result, Warning, WarningCode};
 use crate::model::EntityKind;
 use crate::query::ast::{DateField, Filter, Operand};
-use crate::query::compile::{Compiler, EntityResolver, FuzzyExpansions};
+use crate::query::compile::{Compiler, EntityResolver, FuzzyExpansions, StoryResolver};
 use crate::query::{parse, Expr};
 use crate::schema::Fields;
 
@@ -30,6 +30,34 @@ use crate::schema::Fields;
 pub struct DateBounds {
     pub from: Option<Date>,
     pub to: Option<Date>,
+}
+
+/// The stories of a snapshot, for `story:` filters.
+struct SnapshotStories<'a> {
+    snapshot: &'a Snapshot,
+    table: Arc<crate::stories::StoryTable>,
+}
+
+impl StoryResolver for SnapshotStories<'_> {
+    fn members(&self, id: &str) -> Option<Vec<String>> {
+        let story = self.table.story_of_id(id)?;
+        Some(story.members.iter().map(|m| m.id.clone()).collect())
+    }
+
+    fn is_article(&self, id: &str) -> bool {
+        let term = tantivy::Term::from_field_text(self.snapshot.store.fields.key, id);
+        self.snapshot
+            .searcher
+            .segment_readers()
+            .iter()
+            .any(|segment| {
+                segment
+                    .inverted_index(term.field())
+                    .ok()
+                    .and_then(|index| index.doc_freq(&term).ok())
+                    .is_some_and(|n| n > 0)
+            })
+    }
 }
 
 /// A query resolved against one snapshot of the index.
@@ -70,6 +98,10 @@ impl Plan {
             table: RefCell::default(),
         };
         let vocabulary = snapshot.vocabulary();
+        let stories = SnapshotStories {
+            snapshot,
+            table: snapshot.stories()?,
+        };
         let compiled = Compiler::new(
             &snapshot.store.fields,
             &snapshot.languages,
@@ -77,6 +109,7 @@ impl Plan {
             &recording,
             &vocabulary,
         )
+        .with_stories(&stories)
         .compile(&expr)?;
         let patterns = snapshot
             .languages

@@ -68,6 +68,11 @@ impl Snapshot {
         }
     }
 
+    /// The stories of this commit.
+    pub fn stories(&self) -> Result<Arc<crate::stories::StoryTable>> {
+        self.store.stories_for(&self.searcher)
+    }
+
     /// The commit this snapshot sees (Tantivy's searcher generation).
     pub fn generation(&self) -> u64 {
         self.searcher.generation().generation_id()

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 use tantivy::query::AllQuery;
+use tantivy::schema::Value;
 use tantivy::Searcher;
 
 use crate::dates;
@@ -38,7 +39,30 @@ pub struct Stats {
     pub first: Option<String>,
     pub last: Option<String>,
     pub top: TopEntities,
+    pub stories: StoryStats,
 }
+
+/// Stories of two or more articles (SPEC 2), and the largest.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StoryStats {
+    /// Stories of two or more articles.
+    pub count: u64,
+    /// Articles that belong to one of them.
+    pub articles: u64,
+    /// The largest, most articles first.
+    pub largest: Vec<LargeStory>,
+}
+
+/// One of the largest stories.
+#[derive(Debug, Clone, Serialize)]
+pub struct LargeStory {
+    pub id: String,
+    pub title: String,
+    pub copies: u64,
+}
+
+/// How many of the largest stories the summary lists.
+const LARGEST_STORIES: usize = 5;
 
 /// Reads the summary from the fast fields of the last commit.
 pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
@@ -85,6 +109,36 @@ pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
         secs.and_then(dates::day_of_epoch_seconds)
             .map(|d| d.to_string())
     };
+    let table = store.stories_for(searcher)?;
+    let mut largest = Vec::new();
+    for story in table.stories().iter().take(LARGEST_STORIES) {
+        let first = &story.members[0];
+        let address = searcher
+            .segment_readers()
+            .iter()
+            .position(|s| s.segment_id().uuid_string() == first.segment)
+            .map(|ord| tantivy::DocAddress::new(ord as u32, first.doc));
+        let title = match address {
+            Some(address) => {
+                let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+                doc.get_first(store.fields.title_text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            }
+            None => String::new(),
+        };
+        largest.push(LargeStory {
+            id: story.id.clone(),
+            title,
+            copies: story.members.len() as u64,
+        });
+    }
+    let stories = StoryStats {
+        count: table.stories().len() as u64,
+        articles: table.stories().iter().map(|s| s.members.len() as u64).sum(),
+        largest,
+    };
     Ok(Stats {
         version: crate::model::JSON_VERSION,
         articles: searcher.num_docs(),
@@ -96,5 +150,6 @@ pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
             place: top(facets.place),
             org: top(facets.org),
         },
+        stories,
     })
 }

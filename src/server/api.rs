@@ -38,6 +38,7 @@ const SEARCH_PARAMETERS: &[&str] = &[
     "interval",
     "facet_size",
     "explain",
+    "collapse",
 ];
 const ARTICLE_PARAMETERS: &[&str] = &["id", "q"];
 const FACET_PARAMETERS: &[&str] = &["kind", "q", "prefix", "n"];
@@ -117,6 +118,7 @@ pub fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
         explain: params.flag("explain")?,
         bounds: DateBounds::default(),
         deadline: None,
+        collapse: params.flag("collapse")?,
     })
 }
 
@@ -292,6 +294,7 @@ pub fn facet_values(
                 ..FacetOptions::new(crate::dates::Interval::Month)
             }),
             deadline: Some(deadline),
+            collapse: false,
         },
     )?;
     Ok(found.facets.map(|f| request.kind.of(f)).unwrap_or_default())

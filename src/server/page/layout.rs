@@ -133,6 +133,7 @@ pub fn error(status: StatusCode, message: &str) -> Markup {
         dates: crate::query::ast::DateField::Published,
         facet: None,
         prefix: String::new(),
+        all_copies: false,
     };
     let heading = match status {
         StatusCode::NOT_FOUND => "Not found",

@@ -71,6 +71,7 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
         explain: false,
         bounds: Default::default(),
         deadline: Some(deadline),
+        collapse: !state.all_copies,
     };
     let result = snapshot.run(&plan, &request, started)?;
     let facets = result.facets.clone().unwrap_or_default();

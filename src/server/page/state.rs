@@ -10,10 +10,11 @@ use crate::server::params::Params;
 
 /// The search page's parameters.
 pub const SEARCH_PARAMETERS: &[&str] = &[
-    "q", "sort", "offset", "interval", "dates", "facet", "prefix",
+    "q", "sort", "offset", "interval", "dates", "facet", "prefix", "copies",
 ];
 /// The article page's: its id, and the search it was opened from.
-pub const ARTICLE_PARAMETERS: &[&str] = &["id", "q", "sort", "offset", "interval", "dates"];
+pub const ARTICLE_PARAMETERS: &[&str] =
+    &["id", "q", "sort", "offset", "interval", "dates", "copies"];
 
 /// The longest search inside a facet, in characters.
 const MAX_PREFIX_CHARS: usize = 100;
@@ -35,6 +36,8 @@ pub struct PageState {
     pub facet: Option<FacetKind>,
     /// The search inside that facet.
     pub prefix: String,
+    /// List every copy of a story (`copies=all`) instead of one hit per story.
+    pub all_copies: bool,
 }
 
 impl PageState {
@@ -80,6 +83,7 @@ impl PageState {
                 }
                 prefix => prefix.unwrap_or_default().to_string(),
             },
+            all_copies: params.choice("copies", &[("all", true), ("collapsed", false)], false)?,
         })
     }
 
@@ -123,6 +127,9 @@ impl PageState {
         }
         if self.dates == DateField::Mentioned {
             url.append_pair("dates", "mentioned");
+        }
+        if self.all_copies {
+            url.append_pair("copies", "all");
         }
         if with_facet {
             if let Some(facet) = self.facet {
@@ -176,6 +183,9 @@ pub fn command_line(state: &PageState) -> String {
         words.push(format!("--offset {}", state.offset));
     }
     words.push("--facets".to_string());
+    if !state.all_copies {
+        words.push("--collapse".to_string());
+    }
     if let Some(interval) = state.interval {
         words.push(format!("--facet-interval {}", interval_name(interval)));
     }
@@ -203,7 +213,7 @@ mod tests {
 
     #[test]
     fn the_url_holds_the_whole_state_and_reads_back() {
-        let first = state("q=troops+person%3A%22Jen+Psaki%22&sort=newest&offset=20&interval=year&dates=mentioned&facet=place&prefix=bel");
+        let first = state("q=troops+person%3A%22Jen+Psaki%22&sort=newest&offset=20&interval=year&dates=mentioned&facet=place&prefix=bel&copies=all");
         let again = state(first.url().trim_start_matches("/?"));
         assert_eq!(first, again);
         assert_eq!(state("").url(), "/?");
@@ -214,7 +224,7 @@ mod tests {
         let line = command_line(&state("q=it%27s+troops&sort=oldest"));
         assert_eq!(
             line,
-            "dossier search --sort oldest --facets -- 'it'\\''s troops'"
+            "dossier search --sort oldest --facets --collapse -- 'it'\\''s troops'"
         );
     }
 }

@@ -1,0 +1,193 @@
+//! What a story comparison reads of a body: its word 5-grams ("shingles"), hashed, and
+//! the sketch that finds candidate copies without comparing every pair.
+//!
+//! A word is a run of letters and digits, lower-cased; numbers are words, so two
+//! earnings reports that differ only in their figures and company share few 5-grams.
+//! Shingles are 64-bit hashes of five consecutive words, kept as a set.
+//!
+//! The sketch is a one-permutation MinHash: each shingle hash falls into one of
+//! [`BINS`] bins by its top bits and each bin keeps its smallest hash; an empty bin
+//! borrows from the next filled one (rotation densification), so short bodies still
+//! fill every bin. Bins are grouped [`ROWS`] at a time into [`BANDS`] bands, each hashed
+//! into a nonzero 32-bit band key that also says which band it is: two bodies sharing a
+//! band key are a candidate pair. With two rows a band, a pair of Jaccard similarity
+//! J becomes a candidate with probability 1 − (1 − J²)³²: 0.99 at J = 0.4 (a copy
+//! holding 80% of a body twice its length), 0.73 at J = 0.2, 0.03 at J = 0.03.
+
+/// Words in a shingle (SPEC 2: word 5-grams).
+pub const SHINGLE_WORDS: usize = 5;
+
+/// MinHash bins.
+pub const BINS: usize = 64;
+
+/// Bins per band.
+pub const ROWS: usize = 2;
+
+/// Band keys per sketch.
+pub const BANDS: usize = BINS / ROWS;
+
+/// The hashed word 5-grams of `body`, sorted and without repeats; empty for a body of
+/// fewer than five words.
+pub fn shingles(body: &str) -> Vec<u64> {
+    let mut window = [0u64; SHINGLE_WORDS];
+    let mut seen = 0usize;
+    let mut out = Vec::new();
+    for word in words(body) {
+        window[seen % SHINGLE_WORDS] = word;
+        seen += 1;
+        if seen >= SHINGLE_WORDS {
+            let mut hash = 0x51_7c_c1_b7_27_22_0a_95u64;
+            for k in 0..SHINGLE_WORDS {
+                let word = window[(seen + k) % SHINGLE_WORDS];
+                hash = (hash ^ word)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    .rotate_left(29);
+            }
+            out.push(finish(hash));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The hash of each word of `text`, in order.
+fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|word| {
+            let mut hash = 0xcbf2_9ce4_8422_2325u64;
+            for c in word.chars().flat_map(char::to_lowercase) {
+                hash = (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            hash
+        })
+}
+
+/// The 64-bit finaliser of MurmurHash3: spreads every input bit over the output.
+fn finish(mut hash: u64) -> u64 {
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
+}
+
+/// The band keys of a body's shingles (`shingles` sorted or not); none when it has none.
+pub fn band_keys(shingles: &[u64]) -> Vec<u64> {
+    if shingles.is_empty() {
+        return Vec::new();
+    }
+    let shift = 64 - BINS.trailing_zeros();
+    let mut mins = [u64::MAX; BINS];
+    let mut filled = [false; BINS];
+    for &hash in shingles {
+        let bin = (hash >> shift) as usize;
+        let value = hash << BINS.trailing_zeros();
+        if value <= mins[bin] {
+            mins[bin] = value;
+            filled[bin] = true;
+        }
+    }
+    // Rotation densification: an empty bin takes the next filled bin's value, changed
+    // by how far it had to look, the same way in every body.
+    let mut dense = [0u64; BINS];
+    for bin in 0..BINS {
+        let mut distance = 0;
+        while !filled[(bin + distance) % BINS] {
+            distance += 1;
+        }
+        let value = mins[(bin + distance) % BINS];
+        dense[bin] = if distance == 0 {
+            value
+        } else {
+            finish(value ^ (distance as u64).wrapping_mul(0x2545_f491_4f6c_dd1d))
+        };
+    }
+    dense
+        .chunks(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut hash = (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for &row in rows {
+                hash = finish(hash ^ row);
+            }
+            (hash & 0xffff_ffff).max(1)
+        })
+        .collect()
+}
+
+/// The share of the smaller set's shingles the other one holds (SPEC 2's resemblance):
+/// 0 when either is empty. Both must be sorted and without repeats.
+pub fn resemblance(a: &[u64], b: &[u64]) -> f64 {
+    let smaller = a.len().min(b.len());
+    if smaller == 0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / smaller as f64
+}
+
+/// Resemblance at which two bodies are copies (SPEC 2).
+pub const COPY_RESEMBLANCE: f64 = 0.8;
+
+/// Are these two bodies' shingle sets copies of each other?
+pub fn are_copies(a: &[u64], b: &[u64]) -> bool {
+    resemblance(a, b) >= COPY_RESEMBLANCE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Ministers met in Vilnius on Tuesday to discuss the grain corridor, \
+        and agreed to meet again before the end of the month, officials said.";
+
+    #[test]
+    fn shingles_ignore_case_and_punctuation() {
+        let shouted = TEXT.to_uppercase().replace(',', " ;");
+        assert_eq!(shingles(TEXT), shingles(&shouted));
+        assert_eq!(shingles(TEXT).len(), 24 - 4);
+    }
+
+    #[test]
+    fn a_body_under_five_words_has_no_shingles_and_no_sketch() {
+        assert!(shingles("Four words only here").is_empty());
+        assert!(band_keys(&[]).is_empty());
+        assert_eq!(shingles("Five words are just enough").len(), 1);
+    }
+
+    #[test]
+    fn the_same_text_gives_the_same_bands_and_a_different_one_shares_few() {
+        let bands = band_keys(&shingles(TEXT));
+        assert_eq!(bands.len(), BANDS);
+        assert!(bands.iter().all(|&k| k > 0 && k <= u64::from(u32::MAX)));
+        assert_eq!(bands, band_keys(&shingles(TEXT)));
+        let other = band_keys(&shingles(
+            "The central bank held its main rate at four percent on Thursday, \
+             citing slower growth in the second half of the year.",
+        ));
+        let shared = bands.iter().zip(&other).filter(|(a, b)| a == b).count();
+        assert!(shared <= 1, "{shared} bands shared by unrelated texts");
+    }
+
+    #[test]
+    fn resemblance_is_the_share_of_the_smaller_set() {
+        assert_eq!(resemblance(&[1, 2, 3, 4], &[1, 2, 3, 4, 5, 6, 7, 8]), 1.0);
+        assert_eq!(resemblance(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 9]), 0.8);
+        assert!(are_copies(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 9]));
+        assert!(!are_copies(&[1, 2, 3, 4, 5], &[1, 2, 3, 8, 9]));
+        assert_eq!(resemblance(&[], &[1]), 0.0);
+    }
+}

@@ -13,12 +13,13 @@ const LEVELS: &[(&str, u32)] = &[
     ("dates", 2),
     ("ingest", 3),
     ("schema", 4),
-    ("index", 5),
-    ("query", 6),
-    ("search", 7),
-    ("output", 8),
-    ("server", 9),
-    ("cli", 10),
+    ("stories", 5),
+    ("index", 6),
+    ("query", 7),
+    ("search", 8),
+    ("output", 9),
+    ("server", 10),
+    ("cli", 11),
 ];
 
 fn level(module: &str) -> Option<u32> {

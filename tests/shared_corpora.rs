@@ -570,3 +570,95 @@ fn reuters_near_equals_a_brute_force_scan() {
         assert_eq!(found, expected, "{query}");
     }
 }
+
+/// The pairs of BBC articles that are copies (SPEC 2: at least 80% of the smaller body's
+/// word 5-grams shared), found exactly over all pairs, against the stories dossier
+/// found: precision and recall of the pairs (`--nocapture` prints them).
+#[test]
+#[ignore = "needs ../shared"]
+fn bbc_stories_match_an_exact_all_pairs_comparison() {
+    use dossier::stories::sketch::{resemblance, shingles, COPY_RESEMBLANCE};
+    use std::collections::{HashMap, HashSet};
+    use tantivy::schema::Value as _;
+    let index = tempfile::tempdir().unwrap();
+    let bbc = corpus().join("bbc");
+    let (code, _, errors) = dossier(index.path(), &["index", bbc.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{errors}");
+    let store = dossier::index::IndexStore::open(index.path()).unwrap();
+    let searcher = store.reader().unwrap().searcher();
+    // Every article's id and shingles.
+    let mut articles: Vec<(String, Vec<u64>)> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in segment.doc_ids_alive() {
+            let stored: tantivy::TantivyDocument =
+                searcher.doc(tantivy::DocAddress::new(ord as u32, doc)).unwrap();
+            let text = |field| {
+                stored
+                    .get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            articles.push((text(store.fields.key), shingles(&text(store.fields.body_text))));
+        }
+    }
+    assert_eq!(articles.len(), 2225);
+    // All pairs sharing a shingle, through an inverted list; each compared exactly.
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, (_, set)) in articles.iter().enumerate() {
+        for &shingle in set {
+            postings.entry(shingle).or_default().push(i);
+        }
+    }
+    let mut sharing: HashSet<(usize, usize)> = HashSet::new();
+    for list in postings.values() {
+        for (k, &a) in list.iter().enumerate() {
+            for &b in &list[k + 1..] {
+                sharing.insert((a, b));
+            }
+        }
+    }
+    let pair = |a: &str, b: &str| {
+        if a < b {
+            (a.to_string(), b.to_string())
+        } else {
+            (b.to_string(), a.to_string())
+        }
+    };
+    let exact: HashSet<(String, String)> = sharing
+        .into_iter()
+        .filter(|&(a, b)| resemblance(&articles[a].1, &articles[b].1) >= COPY_RESEMBLANCE)
+        .map(|(a, b)| pair(&articles[a].0, &articles[b].0))
+        .collect();
+    let identical = exact
+        .iter()
+        .filter(|(a, b)| {
+            let find = |id: &str| &articles.iter().find(|x| x.0 == id).unwrap().1;
+            find(a) == find(b)
+        })
+        .count();
+    // The pairs dossier puts in one story.
+    let table = store.stories_for(&searcher).unwrap();
+    let mut found: HashSet<(String, String)> = HashSet::new();
+    for story in table.stories() {
+        for (k, a) in story.members.iter().enumerate() {
+            for b in &story.members[k + 1..] {
+                found.insert(pair(&a.id, &b.id));
+            }
+        }
+    }
+    let shared_pairs = found.intersection(&exact).count();
+    let precision = shared_pairs as f64 / found.len().max(1) as f64;
+    let recall = shared_pairs as f64 / exact.len().max(1) as f64;
+    println!(
+        "BBC: {} exact copy pairs ({identical} with the same shingles), {} stories with copies \
+         holding {} articles; dossier's pairs {}, precision {precision:.3}, recall {recall:.3}",
+        exact.len(),
+        table.stories().len(),
+        table.stories().iter().map(|s| s.members.len()).sum::<usize>(),
+        found.len()
+    );
+    assert!(exact.len() > 100, "the BBC corpus holds copies");
+    assert!(precision >= 0.98, "precision {precision:.3}");
+    assert!(recall >= 0.95, "recall {recall:.3}");
+}

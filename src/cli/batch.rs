@@ -91,7 +91,7 @@ fn answer(
             sort: Sort::Relevance,
             facets: None,
             deadline: None,
-            collapse: false,
+            collapse: Default::default(),
         },
     )?;
     let hits = load::load(snapshot, &found.page)?

@@ -373,7 +373,10 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
                     to: *to,
                 },
                 deadline: None,
-                collapse: *collapse,
+                collapse: match collapse {
+                    true => crate::search::Collapse::Stories,
+                    false => crate::search::Collapse::Off,
+                },
             };
             if *csv {
                 return batch::csv_command(&ctx.index_dir, &request, *limit);

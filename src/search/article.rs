@@ -28,6 +28,11 @@ pub struct ArticleView {
     pub url: Option<String>,
     pub entities: Vec<EntityJson>,
     pub dates: Vec<DateMentionJson>,
+    /// The id of its story (SPEC 2).
+    pub story: String,
+    /// The story's articles, when it has copies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copies: Option<super::story::Copies>,
     /// Byte ranges of the body the query matches, when a query was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub highlights: Option<Vec<[usize; 2]>>,
@@ -45,7 +50,10 @@ pub fn article(snapshot: &Snapshot, id: &str, plan: Option<&Plan>) -> Result<Opt
     let source = hit.published_source.as_deref().and_then(DateSource::parse);
     let days = mentioned_days(&body, text_anchor(day, source, &body));
     let highlights = plan.map(|plan| plan.highlights(&hit.lang, &body));
+    let copies = super::story::copies(snapshot, &hit.id)?;
     Ok(Some(ArticleView {
+        story: hit.story,
+        copies,
         id: hit.id,
         path: hit.path,
         record: hit.record,

@@ -18,7 +18,7 @@ use tantivy::schema::Value;
 use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::facets::{FacetCollector, FacetOptions, Facets};
-use super::{Plan, Snapshot, Sort};
+use super::{Collapse, Plan, Snapshot, Sort};
 use crate::error::{Error, Result};
 use crate::query::deadline::DeadlineQuery;
 use crate::stories::StoryTable;
@@ -33,8 +33,8 @@ pub struct CollectRequest {
     pub facets: Option<FacetOptions>,
     /// Stop and fail with [`Error::TimedOut`] past this instant.
     pub deadline: Option<Deadline>,
-    /// One hit per story (its best-ranked copy), and `total` and facets per story.
-    pub collapse: bool,
+    /// One hit per story (its best-ranked copy), and what `total` and facets count.
+    pub collapse: Collapse,
 }
 
 /// A time limit: the instant, and the limit as the user set it (for the message).
@@ -67,8 +67,10 @@ pub struct Ranked {
 /// What the collect stage found.
 #[derive(Debug, Clone)]
 pub struct Collected {
-    /// Articles that match (stories, when collapsed).
+    /// Articles that match (stories, when collapsing [`Collapse::Stories`]).
     pub total: usize,
+    /// When collapsing: the stories among the matches.
+    pub stories: Option<usize>,
     /// The page asked for, in rank order.
     pub page: Vec<Ranked>,
     pub facets: Option<Facets>,
@@ -79,8 +81,12 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
     let sort = effective_sort(plan, request.sort);
     let keep = request.offset.saturating_add(request.limit);
     let stories = match request.collapse {
-        true => Some(snapshot.stories()?),
-        false => None,
+        Collapse::Off => None,
+        Collapse::Hits | Collapse::Stories => Some(snapshot.stories()?),
+    };
+    let counted_stories = match request.collapse {
+        Collapse::Stories => stories.clone(),
+        Collapse::Off | Collapse::Hits => None,
     };
     let ranking = RankedCollector {
         sort,
@@ -97,7 +103,7 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
                 let counting =
                     FacetCollector::with_options(options, store.facet_values_for(searcher)?)
                         .keeping_decoded(columns)
-                        .per_story(stories.clone())
+                        .per_story(counted_stories)
                         .on(searcher.index().search_executor());
                 let collectors = (ranking, counting);
                 let (ranked, facets) = searcher.search(query, &collectors)?;
@@ -114,6 +120,13 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
         total,
         stories: best_copies,
     } = ranked;
+    let copies: usize = best_copies.values().map(|s| s.count).sum();
+    // `total` counts stories: an article with no copies, and each story once.
+    let (total, story_count) = match request.collapse {
+        Collapse::Off => (total, None),
+        Collapse::Hits => (total - best_copies.len() + copies, Some(total)),
+        Collapse::Stories => (total, Some(total)),
+    };
     found.extend(best_of_stories(snapshot, best_copies, keep)?);
     let end = keep.min(found.len());
     let start = request.offset.min(end);
@@ -121,6 +134,7 @@ pub fn collect(snapshot: &Snapshot, plan: &Plan, request: &CollectRequest) -> Re
     found.truncate(end);
     Ok(Collected {
         total,
+        stories: story_count,
         page: found.split_off(start),
         facets,
     })

@@ -18,7 +18,7 @@
 //! let store = dossier::index::IndexStore::open(std::path::Path::new(".dossier"))?;
 //! let snapshot = Snapshot::new(&store, store.reader()?.searcher())?;
 //! let plan = Plan::new(&snapshot, "troops near:Belarus", DateBounds::default())?;
-//! let request = collect::CollectRequest { limit: 10, offset: 0, sort: Sort::Relevance, facets: None, deadline: None, collapse: false };
+//! let request = collect::CollectRequest { limit: 10, offset: 0, sort: Sort::Relevance, facets: None, deadline: None, collapse: Default::default() };
 //! let found = collect::collect(&snapshot, &plan, &request)?;
 //! for loaded in load::load(&snapshot, &found.page)? {
 //!     let passages = plan.passages(&loaded.hit.lang, &loaded.body, 2);
@@ -69,6 +69,19 @@ pub enum Sort {
     Oldest,
 }
 
+/// Whether a search shows one hit per story (SPEC 4 `--collapse`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Collapse {
+    /// Every matching article is a hit.
+    #[default]
+    Off,
+    /// One hit per story, its best-ranked copy; `total` and facets still count
+    /// articles (the web page, whose counts are the API's).
+    Hits,
+    /// One hit per story; `total` and facets count stories (`--collapse`).
+    Stories,
+}
+
 /// One search to run.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -86,8 +99,8 @@ pub struct SearchRequest {
     pub bounds: DateBounds,
     /// Give up past this.
     pub deadline: Option<Deadline>,
-    /// One hit per story; `total` and facets per story.
-    pub collapse: bool,
+    /// One hit per story, and what counts.
+    pub collapse: Collapse,
 }
 
 impl Default for SearchRequest {
@@ -102,7 +115,7 @@ impl Default for SearchRequest {
             explain: false,
             bounds: DateBounds::default(),
             deadline: None,
-            collapse: false,
+            collapse: Collapse::Off,
         }
     }
 }
@@ -148,6 +161,9 @@ pub struct SearchResult {
     pub hits: Vec<Hit>,
     /// Counts over all matches, when asked for.
     pub facets: Option<Facets>,
+    /// When collapsing: the stories among the matches (an article with no copies is
+    /// one), which is how many hits there are to page through.
+    pub stories: Option<usize>,
     /// Notes for the user (an unknown entity, say): stderr, and `warnings` in JSON.
     pub warnings: Vec<Warning>,
 }
@@ -206,6 +222,7 @@ impl Snapshot {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: collected.facets,
+            stories: collected.stories,
             warnings: plan.warnings.clone(),
         })
     }

@@ -118,7 +118,10 @@ pub fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
         explain: params.flag("explain")?,
         bounds: DateBounds::default(),
         deadline: None,
-        collapse: params.flag("collapse")?,
+        collapse: match params.flag("collapse")? {
+            true => crate::search::Collapse::Stories,
+            false => crate::search::Collapse::Off,
+        },
     })
 }
 
@@ -294,7 +297,7 @@ pub fn facet_values(
                 ..FacetOptions::new(crate::dates::Interval::Month)
             }),
             deadline: Some(deadline),
-            collapse: false,
+            collapse: Default::default(),
         },
     )?;
     Ok(found.facets.map(|f| request.kind.of(f)).unwrap_or_default())

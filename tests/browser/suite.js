@@ -396,6 +396,57 @@ async function run() {
       if (other) other.child.kill();
     });
 
+    await step("copies of a story collapse into one hit that opens the list", async () => {
+      // A folder of our own: one wire item run three times (txt, html, jsonl), one other.
+      const folder = path.join(work, "stories");
+      fs.mkdirSync(folder, { recursive: true });
+      const paragraphs = [0, 1, 2, 3, 4, 5].map((i) =>
+        `Paragraph ${i}: the harbour authority of Rotterdam said crews would repair berth ` +
+        `number ${i + 3} before the autumn season, and ferries would use the southern pier.`);
+      fs.writeFileSync(path.join(folder, "wire.txt"), "Tuesday, March 5, 2024\n\nBerths to be repaired\n\n" + paragraphs.join("\n\n") + "\n");
+      fs.writeFileSync(path.join(folder, "page.html"),
+        "<html><head><title>Berths to be repaired | Alden Post</title>" +
+        "<meta property=\"article:published_time\" content=\"2024-03-06\">" +
+        "<meta property=\"og:site_name\" content=\"Alden Post\"></head><body><nav>Home</nav><article>" +
+        paragraphs.map((p) => `<p>${p}</p>`).join("") + "</article></body></html>");
+      fs.writeFileSync(path.join(folder, "feed.jsonl"), JSON.stringify({
+        title: "Harbour berths close", date: "2024-03-07", source: "Kell Courier", body: paragraphs.join("\n\n"),
+      }) + "\n");
+      fs.writeFileSync(path.join(folder, "dues.txt"), "Wednesday, March 6, 2024\n\nHarbour dues rise\n\n" +
+        "The harbour board raised berth dues by two percent, its first rise in four years.\n");
+      const storyIndex = path.join(work, "stories-idx");
+      dossier(["--index", storyIndex, "-q", "index", folder]);
+      const server = await startServer(storyIndex);
+      try {
+        const collapsed = await context.newPage();
+        watch(collapsed);
+        await collapsed.goto(server.base + "/?q=harbour");
+        assert.equal(await total(collapsed), 4, "the total still counts articles, as the API does");
+        assert.equal((await hitIds(collapsed)).length, 2, "one hit per story");
+        assert.equal(await collapsed.getAttribute("[data-stories]", "data-stories"), "2");
+        const link = await collapsed.$("a.copies");
+        assert.equal((await link.textContent()).trim(), "3 copies");
+        const line = await collapsed.$eval("p.story", (p) => p.textContent);
+        assert.ok(line.includes("Alden Post") && line.includes("Kell Courier"), `outlets shown: ${line}`);
+        assert.ok(line.includes("first 2024-03-05"), `first appearance shown: ${line}`);
+        await axe(collapsed, "collapsed search page");
+        await shot(collapsed, "stories");
+        await link.click();
+        await collapsed.waitForURL(/copies=all/);
+        assert.ok(queryOf(collapsed).startsWith("story:"), queryOf(collapsed));
+        assert.equal((await hitIds(collapsed)).length, 3, "the story's copies, each a hit");
+        assert.equal(await total(collapsed), 3);
+        await collapsed.click("li.hit a.open");
+        await collapsed.waitForURL(/\/article\?/);
+        const copies = await collapsed.$$eval("section.copies li", (items) => items.map((li) => li.textContent));
+        assert.equal(copies.length, 3, `the article lists its story's copies: ${copies}`);
+        assert.equal((await collapsed.$$("section.copies a[data-copy-id]")).length, 2, "the two other copies are links");
+        await collapsed.close();
+      } finally {
+        server.child.kill();
+      }
+    });
+
     assert.deepEqual(problems, [], "the console and network stayed clean");
     steps.push("ok console and network clean");
     console.log("ok - the console and network stayed clean");

@@ -10,6 +10,7 @@ use super::state::PageState;
 use crate::index::document::EntityJson;
 use crate::query::edit::{quote, with_filter};
 use crate::search::article::ArticleView;
+use crate::search::story::Copies;
 
 /// The page.
 pub fn render(view: &ArticleView, state: &PageState) -> Markup {
@@ -67,6 +68,9 @@ pub fn render(view: &ArticleView, state: &PageState) -> Markup {
                     div.body #body { (marked_body(view, &highlights)) }
                 }
                 aside.article-side aria-label="In this article" {
+                    @if let Some(story) = &view.copies {
+                        (copies_list(view, story, state))
+                    }
                     (entity_lists(&view.entities, &search_for))
                     @if !view.dates.is_empty() {
                         section {
@@ -85,6 +89,37 @@ pub fn render(view: &ArticleView, state: &PageState) -> Markup {
             }
         };
         (frame(&title, state, main))
+    }
+}
+
+/// The other copies of the article's story, first appearance first, each a link to
+/// its own page.
+fn copies_list(view: &ArticleView, story: &Copies, state: &PageState) -> Markup {
+    let every = PageState {
+        all_copies: true,
+        sort: crate::search::Sort::Oldest,
+        ..state.with_query(format!("story:{}", quote(&story.story)))
+    };
+    html! {
+        section.copies {
+            h2 { "Copies of this story (" (story.count) ")" }
+            ol.copies {
+                @for copy in &story.copies {
+                    li {
+                        @if copy.id == view.id {
+                            strong { "this copy" }
+                        } @else {
+                            a href=(state.article_url(&copy.id)) data-copy-id=(copy.id) { (if copy.title.trim().is_empty() { copy.path.as_str() } else { copy.title.as_str() }) }
+                        }
+                        span.meta {
+                            @if let Some(source) = &copy.source { " · " (source) }
+                            @if let Some(day) = &copy.published { " · " time datetime=(day) { (day) } }
+                        }
+                    }
+                }
+            }
+            p { a href=(every.url()) { "Search the story's copies" } }
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::query::ast::DateField;
 use crate::query::edit::{top_level_filters, with_filter, without};
 use crate::search::collect::uncertain_days;
 use crate::search::stats::Count;
+use crate::search::story::Copies;
 use crate::search::{
     Deadline, FacetOptions, Hit, Passage, Plan, SearchRequest, SearchResult, Snapshot,
 };
@@ -36,6 +37,8 @@ pub struct SearchView {
     pub buckets: Vec<Bucket>,
     /// The facet opened in full, with its values.
     pub open_facet: Option<(FacetKind, Vec<Count>)>,
+    /// The copies of each hit's story that has several, by story id.
+    pub copies: Vec<Copies>,
 }
 
 /// Runs the stages for a page: the search (facets counted by day, so the timeline can
@@ -57,6 +60,7 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
                 interval: Interval::Month,
                 buckets: Vec::new(),
                 open_facet: None,
+                copies: Vec::new(),
             })
         }
         Err(other) => return Err(other),
@@ -71,7 +75,10 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
         explain: false,
         bounds: Default::default(),
         deadline: Some(deadline),
-        collapse: !state.all_copies,
+        collapse: match state.all_copies {
+            true => crate::search::Collapse::Off,
+            false => crate::search::Collapse::Hits,
+        },
     };
     let result = snapshot.run(&plan, &request, started)?;
     let facets = result.facets.clone().unwrap_or_default();
@@ -95,6 +102,12 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
         }
         None => None,
     };
+    let mut copies = Vec::new();
+    for hit in result.hits.iter().filter(|h| h.copies.is_some_and(|n| n > 1)) {
+        if let Some(story) = crate::search::story::copies(snapshot, &hit.story)? {
+            copies.push(story);
+        }
+    }
     Ok(SearchView {
         state,
         result: Some(result),
@@ -102,6 +115,7 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
         interval,
         buckets,
         open_facet,
+        copies,
     })
 }
 
@@ -133,8 +147,8 @@ pub fn render(view: &SearchView) -> Markup {
                     @if let Some(result) = &view.result {
                         (summary(state, result))
                         (timeline::render(state, view.interval, &view.buckets))
-                        (hits(state, result))
-                        (pager(state, result.total))
+                        (hits(state, result, &view.copies))
+                        (pager(state, result.stories.unwrap_or(result.total)))
                     }
                 }
             }
@@ -201,6 +215,15 @@ fn summary(state: &PageState, result: &SearchResult) -> Markup {
             p.total {
                 span data-total=(result.total) { (result.total) }
                 @if result.total == 1 { " article" } @else { " articles" }
+                @if let Some(stories) = result.stories {
+                    @if stories < result.total {
+                        " in " span data-stories=(stories) { (stories) }
+                        @if stories == 1 { " story" } @else { " stories" }
+                    }
+                    " · " a.copies-toggle href=(PageState { all_copies: true, offset: 0, ..state.clone() }.url()) { "show every copy" }
+                } @else if state.all_copies {
+                    " · " a.copies-toggle href=(PageState { all_copies: false, offset: 0, ..state.clone() }.url()) { "one hit per story" }
+                }
                 span.took { " · " (format!("{:.1}", result.took_ms)) " ms" }
             }
             @for warning in &result.warnings {
@@ -290,7 +313,35 @@ fn hidden_state(state: &PageState) -> Markup {
     }
 }
 
-fn hits(state: &PageState, result: &SearchResult) -> Markup {
+/// The link and line under a hit whose story has other copies among the matches:
+/// how many, which outlets ran it, when it first appeared.
+fn story_line(state: &PageState, hit: &Hit, copies: &[Copies]) -> Markup {
+    let Some(count) = hit.copies.filter(|&n| n > 1) else {
+        return html! {};
+    };
+    let story = copies.iter().find(|c| c.story == hit.story);
+    let list = PageState {
+        all_copies: true,
+        sort: crate::search::Sort::Oldest,
+        ..state.with_query(format!("story:{}", crate::query::edit::quote(&hit.story)))
+    };
+    html! {
+        p.story {
+            a.copies href=(list.url()) data-story=(hit.story) { (count) " copies" }
+            @if let Some(story) = story {
+                @let sources = story.sources();
+                @if !sources.is_empty() {
+                    " · ran in " (sources.join(", "))
+                }
+                @if let Some(first) = story.first_published() {
+                    " · first " (first)
+                }
+            }
+        }
+    }
+}
+
+fn hits(state: &PageState, result: &SearchResult, copies: &[Copies]) -> Markup {
     html! {
         @if result.hits.is_empty() {
             p.none { "No article matches." }
@@ -304,6 +355,7 @@ fn hits(state: &PageState, result: &SearchResult) -> Markup {
                             @if let Some(source) = &hit.source { " · " span.source { (source) } }
                             " · " span.path { (hit.path) @if let Some(record) = hit.record { "#" (record) } }
                         }
+                        (story_line(state, hit, copies))
                         @for passage in &hit.snippets {
                             p.passage { (marked(passage)) }
                         }

@@ -135,6 +135,7 @@ fn passage_selection(c: &mut Criterion) {
             sort: Sort::Relevance,
             facets: None,
             deadline: None,
+            collapse: Default::default(),
         };
         let found = collect(&snapshot, &plan, &request).expect("query runs");
         let hits = load(&snapshot, &found.page).expect("hits load");

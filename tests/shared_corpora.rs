@@ -582,16 +582,58 @@ fn bbc_stories_match_an_exact_all_pairs_comparison() {
     use tantivy::schema::Value as _;
     let index = tempfile::tempdir().unwrap();
     let bbc = corpus().join("bbc");
-    let (code, _, errors) = dossier(index.path(), &["index", bbc.to_str().unwrap()]);
-    assert_eq!(code, Some(0), "{errors}");
+    // Beside the corpus, near copies it lacks: every 7th article once more with its
+    // second paragraph dropped, and with every tenth word changed (in a temporary
+    // folder only).
+    let variants = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = walk_files(&bbc);
+    files.sort();
+    let mut made = 0;
+    for (n, file) in files.iter().enumerate().filter(|(n, _)| n % 7 == 0) {
+        let text = std::fs::read(file).unwrap();
+        let text = String::from_utf8_lossy(&text);
+        let paragraphs: Vec<&str> = text.split("\n\n").collect();
+        if paragraphs.len() < 4 {
+            continue;
+        }
+        let mut dropped = paragraphs.clone();
+        dropped.remove(2);
+        std::fs::write(
+            variants.path().join(format!("{n}-dropped.txt")),
+            dropped.join("\n\n"),
+        )
+        .unwrap();
+        let changed: Vec<String> = text
+            .split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                if i % 10 == 9 {
+                    format!("{w}x")
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
+        std::fs::write(
+            variants.path().join(format!("{n}-changed.txt")),
+            changed.join(" "),
+        )
+        .unwrap();
+        made += 2;
+    }
+    for folder in [bbc.as_path(), variants.path()] {
+        let (code, _, errors) = dossier(index.path(), &["index", folder.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{errors}");
+    }
     let store = dossier::index::IndexStore::open(index.path()).unwrap();
     let searcher = store.reader().unwrap().searcher();
     // Every article's id and shingles.
     let mut articles: Vec<(String, Vec<u64>)> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc in segment.doc_ids_alive() {
-            let stored: tantivy::TantivyDocument =
-                searcher.doc(tantivy::DocAddress::new(ord as u32, doc)).unwrap();
+            let stored: tantivy::TantivyDocument = searcher
+                .doc(tantivy::DocAddress::new(ord as u32, doc))
+                .unwrap();
             let text = |field| {
                 stored
                     .get_first(field)
@@ -599,10 +641,13 @@ fn bbc_stories_match_an_exact_all_pairs_comparison() {
                     .unwrap_or_default()
                     .to_string()
             };
-            articles.push((text(store.fields.key), shingles(&text(store.fields.body_text))));
+            articles.push((
+                text(store.fields.key),
+                shingles(&text(store.fields.body_text)),
+            ));
         }
     }
-    assert_eq!(articles.len(), 2225);
+    assert_eq!(articles.len(), 2225 + made);
     // All pairs sharing a shingle, through an inverted list; each compared exactly.
     let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, (_, set)) in articles.iter().enumerate() {
@@ -651,7 +696,7 @@ fn bbc_stories_match_an_exact_all_pairs_comparison() {
     let precision = shared_pairs as f64 / found.len().max(1) as f64;
     let recall = shared_pairs as f64 / exact.len().max(1) as f64;
     println!(
-        "BBC: {} exact copy pairs ({identical} with the same shingles), {} stories with copies \
+        "BBC and {made} near copies: {} exact copy pairs ({identical} with the same shingles), {} stories with copies \
          holding {} articles; dossier's pairs {}, precision {precision:.3}, recall {recall:.3}",
         exact.len(),
         table.stories().len(),
@@ -661,4 +706,18 @@ fn bbc_stories_match_an_exact_all_pairs_comparison() {
     assert!(exact.len() > 100, "the BBC corpus holds copies");
     assert!(precision >= 0.98, "precision {precision:.3}");
     assert!(recall >= 0.95, "recall {recall:.3}");
+}
+
+/// Every file under `dir`.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -359,3 +359,32 @@ fn stats_name_the_largest_story() {
         "Harbour berths to be repaired"
     );
 }
+
+#[test]
+fn a_missing_or_stale_stories_file_is_grouped_again_by_the_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news");
+    write_three_formats(&folder, &harbour_paragraphs());
+    let index_dir = dir.path().join("index");
+    index(&folder, &index_dir, &[]);
+    let before = search(&index_dir, &["harbour", "--collapse"]);
+    assert_eq!(before["hits"][0]["copies"], 3);
+    // As if a run had been interrupted between its commit and the stories.
+    std::fs::write(
+        index_dir.join("stories.json"),
+        "{\"version\":1,\"fingerprint\":\"0\",\"stories\":[],\"verdicts\":[]}",
+    )
+    .unwrap();
+    assert_eq!(
+        search(&index_dir, &["harbour", "--collapse"])["hits"],
+        before["hits"]
+    );
+    std::fs::remove_file(index_dir.join("stories.json")).unwrap();
+    assert_eq!(
+        search(&index_dir, &["harbour", "--collapse"])["hits"],
+        before["hits"]
+    );
+    // The next run writes it again.
+    index(&folder, &index_dir, &[]);
+    assert!(index_dir.join("stories.json").exists());
+}

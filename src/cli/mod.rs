@@ -471,6 +471,11 @@ fn print_index_report(ctx: &Context, summary: &IndexSummary) {
         );
     }
     if ctx.verbose {
+        let _ = writeln!(
+            stderr,
+            "dossier: {} stories of two or more articles; {} pairs of bodies compared in {:.2} s",
+            summary.stories, summary.story_pairs_compared, summary.story_seconds
+        );
         for path in &summary.skipped {
             let _ = writeln!(
                 stderr,

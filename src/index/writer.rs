@@ -119,6 +119,9 @@ pub struct IndexSummary {
     /// Pairs of bodies this run compared exactly to find them.
     #[serde(skip)]
     pub story_pairs_compared: u64,
+    /// Seconds spent grouping stories after the last commit.
+    #[serde(skip)]
+    pub story_seconds: f64,
 }
 
 impl IndexSummary {
@@ -271,11 +274,13 @@ pub fn run_index(
     // Stories last, over the final commit: an interruption before this leaves the file
     // describing an older commit, which readers notice and the next run redoes.
     if !summary.interrupted {
+        let grouping = Instant::now();
         let reader = store.reader()?;
         let (assignment, compared) =
             crate::stories::refresh(dir, &reader.searcher(), &store.fields)?;
         summary.stories = assignment.stories.len() as u64;
         summary.story_pairs_compared = compared as u64;
+        summary.story_seconds = grouping.elapsed().as_secs_f64();
     }
     let reader = store.reader()?;
     summary.articles = reader.searcher().num_docs();

@@ -8,9 +8,11 @@
 //!
 //! Candidates come from sorting (band key, text) pairs, so the work grows with the
 //! number of bodies times [`BANDS`](super::sketch::BANDS), not with pairs of bodies. A
-//! band key shared by many bodies (a stock phrase in short items) is compared along its
-//! sorted run, each body with the next [`WINDOW`] only: copies in such a run are still
-//! joined through their neighbours, and every other band is another chance.
+//! band key shared by many bodies (a stock phrase in short items) pairs each body of its
+//! sorted run with the next [`WINDOW`] only: copies in such a run are still joined
+//! through their neighbours, and every other band is another chance. A pair is compared
+//! exactly only when it shares [`MIN_SHARED_BANDS`] band keys: bodies that share one
+//! sentence in twenty often share one key by chance, rarely two.
 
 use rustc_hash::FxHashMap;
 
@@ -71,6 +73,9 @@ fn pair(a: u64, b: u64) -> (u64, u64) {
     (a.min(b), a.max(b))
 }
 
+/// Band keys two bodies must share to be compared exactly.
+pub const MIN_SHARED_BANDS: u32 = 2;
+
 /// Groups `texts` (sorted by hash, distinct): for each text, the index of its group's
 /// first text. `shingles_of(i)` gives text `i`'s shingle set when a pair needs an exact
 /// comparison that `verdicts` does not already hold.
@@ -85,8 +90,8 @@ pub fn group(
     }
     keyed.sort_unstable();
     keyed.dedup();
-    let mut parent: Vec<usize> = (0..texts.len()).collect();
-    let mut loaded: FxHashMap<usize, Vec<u64>> = FxHashMap::default();
+    // Every pair sharing a band key, once per key it shares.
+    let mut sharing: Vec<(u32, u32)> = Vec::new();
     let mut start = 0;
     while start < keyed.len() {
         let mut end = start + 1;
@@ -95,30 +100,42 @@ pub fn group(
         }
         let run = &keyed[start..end];
         for (i, &(_, a)) in run.iter().enumerate() {
-            for &(_, b) in run.iter().skip(i + 1).take(WINDOW) {
-                let (a, b) = (a as usize, b as usize);
-                if find(&mut parent, a) == find(&mut parent, b) {
-                    continue;
-                }
-                let copies = match verdicts.get(texts[a].hash, texts[b].hash) {
-                    Some(known) => known,
-                    None => {
-                        for i in [a, b] {
-                            if !loaded.contains_key(&i) {
-                                loaded.insert(i, shingles_of(i)?);
-                            }
-                        }
-                        let copies = are_copies(&loaded[&a], &loaded[&b]);
-                        verdicts.record(texts[a].hash, texts[b].hash, copies);
-                        copies
-                    }
-                };
-                if copies {
-                    union(&mut parent, a, b);
-                }
-            }
+            sharing.extend(run.iter().skip(i + 1).take(WINDOW).map(|&(_, b)| (a, b)));
         }
         start = end;
+    }
+    drop(keyed);
+    sharing.sort_unstable();
+    let mut parent: Vec<usize> = (0..texts.len()).collect();
+    let mut loaded: FxHashMap<usize, Vec<u64>> = FxHashMap::default();
+    let mut start = 0;
+    while start < sharing.len() {
+        let mut end = start + 1;
+        while end < sharing.len() && sharing[end] == sharing[start] {
+            end += 1;
+        }
+        let shared = (end - start) as u32;
+        let (a, b) = (sharing[start].0 as usize, sharing[start].1 as usize);
+        start = end;
+        if shared < MIN_SHARED_BANDS || find(&mut parent, a) == find(&mut parent, b) {
+            continue;
+        }
+        let copies = match verdicts.get(texts[a].hash, texts[b].hash) {
+            Some(known) => known,
+            None => {
+                for i in [a, b] {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(i) {
+                        slot.insert(shingles_of(i)?);
+                    }
+                }
+                let copies = are_copies(&loaded[&a], &loaded[&b]);
+                verdicts.record(texts[a].hash, texts[b].hash, copies);
+                copies
+            }
+        };
+        if copies {
+            union(&mut parent, a, b);
+        }
     }
     Ok((0..texts.len()).map(|i| find(&mut parent, i)).collect())
 }

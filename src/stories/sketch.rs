@@ -9,10 +9,11 @@
 //! [`BINS`] bins by its top bits and each bin keeps its smallest hash; an empty bin
 //! borrows from the next filled one (rotation densification), so short bodies still
 //! fill every bin. Bins are grouped [`ROWS`] at a time into [`BANDS`] bands, each hashed
-//! into a nonzero 32-bit band key that also says which band it is: two bodies sharing a
-//! band key are a candidate pair. With two rows a band, a pair of Jaccard similarity
-//! J becomes a candidate with probability 1 − (1 − J²)³²: 0.99 at J = 0.4 (a copy
-//! holding 80% of a body twice its length), 0.73 at J = 0.2, 0.03 at J = 0.03.
+//! into a nonzero 32-bit band key that also says which band it is. Two rows a band make
+//! a band shared with probability J² for bodies of Jaccard similarity J; a pair sharing
+//! two or more of the 32 keys is a candidate (see `grouping`): probability 0.97 at
+//! J = 0.4 (a copy holding 80% of a body twice its length), 0.9999 at J = 0.6, 0.80 at
+//! J = 0.3, and 0.003 at J = 0.05 (two bodies sharing a sentence in twenty).
 
 /// Words in a shingle (SPEC 2: word 5-grams).
 pub const SHINGLE_WORDS: usize = 5;
@@ -29,10 +30,18 @@ pub const BANDS: usize = BINS / ROWS;
 /// The hashed word 5-grams of `body`, sorted and without repeats; empty for a body of
 /// fewer than five words.
 pub fn shingles(body: &str) -> Vec<u64> {
+    let mut out = shingle_hashes(body);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The hashed word 5-grams of `body` in text order, repeats kept (all a sketch needs).
+pub fn shingle_hashes(body: &str) -> Vec<u64> {
     let mut window = [0u64; SHINGLE_WORDS];
     let mut seen = 0usize;
-    let mut out = Vec::new();
-    for word in words(body) {
+    let mut out = Vec::with_capacity(body.len() / 6);
+    for_each_word(body, |word| {
         window[seen % SHINGLE_WORDS] = word;
         seen += 1;
         if seen >= SHINGLE_WORDS {
@@ -45,23 +54,46 @@ pub fn shingles(body: &str) -> Vec<u64> {
             }
             out.push(finish(hash));
         }
-    }
-    out.sort_unstable();
-    out.dedup();
+    });
     out
 }
 
-/// The hash of each word of `text`, in order.
-fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|word| {
-            let mut hash = 0xcbf2_9ce4_8422_2325u64;
-            for c in word.chars().flat_map(char::to_lowercase) {
-                hash = (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01b3);
+/// Calls `each` with the hash of every word of `text`, in order: a word is a run of
+/// letters and digits, hashed lower-cased (ASCII without decoding, the rest by char).
+fn for_each_word(text: &str, mut each: impl FnMut(u64)) {
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = START;
+    let mut in_word = false;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let byte = bytes[i];
+        let (is_word, lower) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), None)
+        } else {
+            (c.is_alphanumeric(), Some(c))
+        };
+        if !is_word {
+            if in_word {
+                each(hash);
+                hash = START;
+                in_word = false;
             }
-            hash
-        })
+            continue;
+        }
+        in_word = true;
+        match lower {
+            None => hash = (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(PRIME),
+            Some(c) => {
+                for l in c.to_lowercase() {
+                    hash = (hash ^ u64::from(u32::from(l))).wrapping_mul(PRIME);
+                }
+            }
+        }
+    }
+    if in_word {
+        each(hash);
+    }
 }
 
 /// The 64-bit finaliser of MurmurHash3: spreads every input bit over the output.
@@ -73,7 +105,8 @@ fn finish(mut hash: u64) -> u64 {
     hash ^ (hash >> 33)
 }
 
-/// The band keys of a body's shingles (`shingles` sorted or not); none when it has none.
+/// The band keys of a body's shingles (in any order, repeats or not); none when it has
+/// none.
 pub fn band_keys(shingles: &[u64]) -> Vec<u64> {
     if shingles.is_empty() {
         return Vec::new();
@@ -159,6 +192,15 @@ mod tests {
         let shouted = TEXT.to_uppercase().replace(',', " ;");
         assert_eq!(shingles(TEXT), shingles(&shouted));
         assert_eq!(shingles(TEXT).len(), 24 - 4);
+    }
+
+    #[test]
+    fn words_split_at_anything_but_letters_and_digits_in_any_script() {
+        let mut words = Vec::new();
+        for_each_word("Ünïcode-Wörter, 42 cts; ÜNÏCODE", |w| words.push(w));
+        assert_eq!(words.len(), 5);
+        assert_eq!(words[0], words[4], "case folds beyond ASCII");
+        assert_ne!(words[0], words[1]);
     }
 
     #[test]

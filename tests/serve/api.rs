@@ -23,13 +23,14 @@ const QUESTIONS: &[(&str, &[(&str, &str)])] = &[
     ("person:Nobody troops", &[]),
     ("-harbour storm", &[("n", "5")]),
     ("sanction*", &[("sort", "newest"), ("snippets", "0")]),
+    ("harbour OR troops", &[("collapse", "1"), ("facets", "1")]),
 ];
 
 /// The CLI arguments for an API option.
 fn cli_args(name: &str, value: &str) -> Vec<String> {
     match name {
         "n" => vec!["-n".into(), value.into()],
-        "facets" | "explain" => vec![format!("--{name}")],
+        "facets" | "explain" | "collapse" => vec![format!("--{name}")],
         "interval" => vec!["--facet-interval".into(), value.into()],
         "facet_size" => vec!["--facet-size".into(), value.into()],
         other => vec![format!("--{other}"), value.into()],

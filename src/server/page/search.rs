@@ -103,7 +103,11 @@ pub fn gather(snapshot: &Snapshot, state: PageState, deadline: Deadline) -> Resu
         None => None,
     };
     let mut copies = Vec::new();
-    for hit in result.hits.iter().filter(|h| h.copies.is_some_and(|n| n > 1)) {
+    for hit in result
+        .hits
+        .iter()
+        .filter(|h| h.copies.is_some_and(|n| n > 1))
+    {
         if let Some(story) = crate::search::story::copies(snapshot, &hit.story)? {
             copies.push(story);
         }

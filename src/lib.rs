@@ -17,7 +17,7 @@
 //!
 //! Modules import only from modules listed above them here:
 //! `model`, `error` → `clean`, `analysis` → `dates` → `ingest` → `schema` → `stories` → `index` →
-//! `query` → `search` → `output` → `server` → `cli`.
+//! `query` → `search` → `output`, `opensearch` → `server` → `cli`.
 
 /// mimalloc: indexing and searching allocate many small, short-lived buffers across
 /// threads, which it serves faster than the system allocator.
@@ -33,6 +33,7 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod opensearch;
 pub mod output;
 pub mod query;
 pub mod schema;

@@ -18,6 +18,7 @@ const LEVELS: &[(&str, u32)] = &[
     ("query", 7),
     ("search", 8),
     ("output", 9),
+    ("opensearch", 9),
     ("server", 10),
     ("cli", 11),
 ];

@@ -4,6 +4,7 @@
 mod batch;
 mod demo;
 mod extract;
+mod opensearch;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -146,6 +147,12 @@ enum Command {
         /// facets count stories
         #[arg(long)]
         collapse: bool,
+        /// Print the OpenSearch `_search` body that means this query instead of searching
+        #[arg(long, conflicts_with_all = ["csv", "explain"])]
+        opensearch: bool,
+        /// With --opensearch: for a cluster without the mapper-annotated-text plugin
+        #[arg(long, requires = "opensearch")]
+        without_plugin: bool,
         /// Print every match (or the first N) as CSV rows for a spreadsheet, with a header
         #[arg(long, conflicts_with_all = ["facets", "explain"])]
         csv: bool,
@@ -170,6 +177,21 @@ enum Command {
     },
     /// Summarise the index
     Stats,
+    /// Write what another engine needs to hold this index
+    Export {
+        /// The engine: opensearch (create-index.json and bulk-NNNN.ndjson files)
+        #[arg(value_enum, value_name = "ENGINE")]
+        engine: ExportEngine,
+        /// Folder to write into (created if missing)
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+        /// The index name the bulk actions name
+        #[arg(long, value_name = "NAME", default_value = "dossier")]
+        index_name: String,
+        /// For a cluster without the mapper-annotated-text plugin: plain text, entities as keyword fields only
+        #[arg(long)]
+        without_plugin: bool,
+    },
     /// Index the sample articles into a temporary index and run example queries
     Demo {
         /// Then serve the sample index (the web page and the API) until Ctrl-C
@@ -183,6 +205,21 @@ enum Command {
         #[command(flatten)]
         server: ServeArgs,
     },
+}
+
+/// Engines `dossier export` writes for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportEngine {
+    Opensearch,
+}
+
+/// `query` with `--from`/`--to` as a date filter of its own (what the search adds).
+fn with_date_bounds(query: &str, bounds: DateBounds) -> String {
+    let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    if bounds.from.is_none() && bounds.to.is_none() {
+        return query.to_string();
+    }
+    format!("({query}) date:{}..{}", day(bounds.from), day(bounds.to))
 }
 
 /// Where and how to serve.
@@ -346,6 +383,8 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             to,
             explain,
             collapse,
+            opensearch,
+            without_plugin,
             csv,
         } => {
             let mut text = query.clone();
@@ -381,11 +420,33 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             if *csv {
                 return batch::csv_command(&ctx.index_dir, &request, *limit);
             }
+            if *opensearch {
+                let options = crate::opensearch::translate::SearchOptions {
+                    size: request.limit,
+                    from: request.offset,
+                    sort: request.sort,
+                    facets: request.facets.as_ref().map(|f| (f.interval, f.size)),
+                    collapse: *collapse,
+                };
+                let bounded = with_date_bounds(&request.query, request.bounds);
+                return opensearch::search_body(
+                    &ctx,
+                    &bounded,
+                    &options,
+                    opensearch::flavour(*without_plugin),
+                );
+            }
             search_command(&ctx, &request)
         }
         Command::Extract { files } => extract::run(files),
         Command::Batch { file, limit, csv } => batch::run(&ctx, file, *limit, *csv),
         Command::Stats => stats_command(&ctx),
+        Command::Export {
+            engine: ExportEngine::Opensearch,
+            out,
+            index_name,
+            without_plugin,
+        } => opensearch::export(&ctx, out, index_name, opensearch::flavour(*without_plugin)),
         Command::Demo { serve, server } => demo::run(&ctx, serve.then_some(server)),
         Command::Serve { server } => serve_command(&ctx.index_dir, server),
     }

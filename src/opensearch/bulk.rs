@@ -103,11 +103,13 @@ fn document(
     flavour: Flavour,
 ) -> Value {
     let mut doc = Map::new();
-    let (entities, title_mentions) =
-        article_entities_and_title(&hit.title, body, &snapshot.extractor);
     let (title_text, body_text) = match flavour {
         Flavour::Plain => (hit.title.clone(), body.to_string()),
         Flavour::Annotated => {
+            // The mentions, found again from the stored text with the index's lists, as
+            // `dossier extract` and the article page find them.
+            let (entities, title_mentions) =
+                article_entities_and_title(&hit.title, body, &snapshot.extractor);
             let body_spans: Vec<(usize, usize, String)> = entities
                 .iter()
                 .flat_map(|e| {

@@ -180,6 +180,17 @@ fn translations_are_stable() {
             "filters",
             "person:Zelensky lang:en source:reuters title:strike mentioned:..2022-03-01",
         ),
+        ("phrase", "\"interest rates\"~2"),
+        ("prefix_fuzzy", "sanc* Zelenskyi~2"),
+        ("entity_word", "Kiev"),
+        ("booleans", "(oil OR gas) prices -storm NOT strike"),
+        ("before", "Macron before/5:Putin"),
+        ("chain", "Russian near/0:troops near/1:Belarus"),
+        ("prefix_fuzzy_near", "sanc* near:EU word~1 near/3:oil"),
+        (
+            "dates",
+            "date:2022-02-01..2022-02-28 actor:\"European Union\"",
+        ),
     ] {
         let body = translate(&["--", query]);
         insta::assert_snapshot!(format!("opensearch_{name}"), format!("{body:#}"));

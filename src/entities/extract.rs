@@ -270,7 +270,7 @@ impl EntityExtractor {
                 i += 1;
                 continue;
             }
-            match self.longest_alias_at(text, words, i, None) {
+            match self.longest_alias_at(text, words, i, None, 2) {
                 Some((end, _, _)) if end > i => {
                     runs.push((i, end));
                     i = end + 1;
@@ -281,14 +281,15 @@ impl EntityExtractor {
         runs
     }
 
-    /// The longest listed alias starting at the capitalised word `i` (its last token,
-    /// entity and form), over words not `covered`.
+    /// The longest listed alias of at least `min_words` words starting at the
+    /// capitalised word `i` (its last token, entity and form), over words not `covered`.
     fn longest_alias_at(
         &self,
         text: &str,
         words: &SentenceWords,
         i: usize,
         covered: Option<&[bool]>,
+        min_words: usize,
     ) -> Option<(usize, &super::gazetteer::Entry, Form)> {
         let tokens = words.tokens;
         let word = &text[tokens[i].start..tokens[i].end];
@@ -313,9 +314,11 @@ impl EntityExtractor {
                     key.push(' ');
                 }
                 push_key_word(key, &words.lower[end]);
-                if let Some((entry, form)) = self.gazetteer.lookup_key(key) {
-                    if !entry.is_town() {
-                        matched = Some((end, entry, form));
+                if end + 1 >= i + min_words {
+                    if let Some((entry, form)) = self.gazetteer.lookup_key(key) {
+                        if !entry.is_town() {
+                            matched = Some((end, entry, form));
+                        }
                     }
                 }
                 if !self.gazetteer.is_prefix(key) {
@@ -581,7 +584,7 @@ impl EntityExtractor {
                 i += 1;
                 continue;
             }
-            match self.longest_alias_at(text, words, i, Some(covered)) {
+            match self.longest_alias_at(text, words, i, Some(covered), 1) {
                 Some((end, entry, form)) => {
                     out.push(Mention {
                         kind: entry.kind,
@@ -885,16 +888,11 @@ fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
 /// Do two names meet as alias keys do, ignoring letter case and dots ("BANKAMERICA",
 /// "BankAmerica"; "U.S. Steel", "US STEEL")?
 fn same_key(a: &str, b: &str) -> bool {
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|&c| c != '.')
-            .flat_map(char::to_lowercase)
-            .collect::<Vec<char>>()
-    };
-    if a.is_ascii() && b.is_ascii() && !a.contains('.') && !b.contains('.') {
-        return a.eq_ignore_ascii_case(b);
+    // Compared as they are read, without building either: most pairs differ at once.
+    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|&c| c != '.').flat_map(char::to_lowercase)
     }
-    letters(a) == letters(b)
+    letters(a).eq(letters(b))
 }
 
 /// One name, one kind in an article. A name found as more than one kind takes the kind

@@ -427,8 +427,7 @@ pub fn build_document(
     }
     // What finds this article's copies (see `stories`).
     doc.add_u64(fields.text_hash, crate::stories::text_hash(&article.body));
-    let shingles = crate::stories::sketch::shingle_hashes(&article.body);
-    for key in crate::stories::sketch::band_keys(&shingles) {
+    for key in crate::stories::sketch::sketch(&article.body) {
         doc.add_u64(fields.story_bands, key);
     }
     doc.add_text(fields.title_text, article.title);

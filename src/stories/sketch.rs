@@ -36,60 +36,96 @@ pub fn shingles(body: &str) -> Vec<u64> {
     out
 }
 
-/// The hashed word 5-grams of `body` in text order, repeats kept (all a sketch needs).
+/// The hashed word 5-grams of `body` in text order, repeats kept.
 pub fn shingle_hashes(body: &str) -> Vec<u64> {
-    let mut window = [0u64; SHINGLE_WORDS];
-    let mut seen = 0usize;
     let mut out = Vec::with_capacity(body.len() / 6);
-    for_each_word(body, |word| {
-        window[seen % SHINGLE_WORDS] = word;
-        seen += 1;
-        if seen >= SHINGLE_WORDS {
-            let mut hash = 0x51_7c_c1_b7_27_22_0a_95u64;
-            for k in 0..SHINGLE_WORDS {
-                let word = window[(seen + k) % SHINGLE_WORDS];
-                hash = (hash ^ word)
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                    .rotate_left(29);
-            }
-            out.push(finish(hash));
-        }
-    });
+    for_each_shingle(body, |hash| out.push(hash));
     out
 }
 
+/// Calls `each` with the hash of every word 5-gram of `body`, in order: a polynomial
+/// of the five word hashes, rolled from one 5-gram to the next, then finished.
+fn for_each_shingle(body: &str, mut each: impl FnMut(u64)) {
+    const P: u64 = 0x9e37_79b9_7f4a_7c15;
+    // P to the power of the words in a shingle less one: the weight of the oldest word.
+    const P_OLDEST: u64 = P.wrapping_mul(P).wrapping_mul(P).wrapping_mul(P);
+    let mut window = [0u64; SHINGLE_WORDS];
+    let mut seen = 0usize;
+    let mut rolling = 0u64;
+    for_each_word(body, |word| {
+        let slot = seen % SHINGLE_WORDS;
+        if seen >= SHINGLE_WORDS {
+            rolling = rolling.wrapping_sub(window[slot].wrapping_mul(P_OLDEST));
+        }
+        rolling = rolling.wrapping_mul(P).wrapping_add(word);
+        window[slot] = word;
+        seen += 1;
+        if seen >= SHINGLE_WORDS {
+            each(finish(rolling ^ 0x51_7c_c1_b7_27_22_0a_95));
+        }
+    });
+}
+
+/// What an ASCII byte is to a word: 0 ends a word, anything else is the byte
+/// lower-cased; bytes from 128 up ([`NOT_ASCII`]) start a character to decode.
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            byte.to_ascii_lowercase()
+        } else if byte >= 128 {
+            NOT_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`WORD_BYTES`]'s mark for a byte of a multi-byte character.
+const NOT_ASCII: u8 = 0xff;
+
 /// Calls `each` with the hash of every word of `text`, in order: a word is a run of
-/// letters and digits, hashed lower-cased (ASCII without decoding, the rest by char).
+/// letters and digits, hashed lower-cased (ASCII bytes through a table, the rest
+/// decoded).
 fn for_each_word(text: &str, mut each: impl FnMut(u64)) {
     const START: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut hash = START;
     let mut in_word = false;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        let byte = bytes[i];
-        let (is_word, lower) = if byte.is_ascii() {
-            (byte.is_ascii_alphanumeric(), None)
-        } else {
-            (c.is_alphanumeric(), Some(c))
-        };
-        if !is_word {
-            if in_word {
-                each(hash);
-                hash = START;
-                in_word = false;
-            }
+    let mut i = 0;
+    while i < bytes.len() {
+        let class = WORD_BYTES[usize::from(bytes[i])];
+        if class != 0 && class != NOT_ASCII {
+            hash = (hash ^ u64::from(class)).wrapping_mul(PRIME);
+            in_word = true;
+            i += 1;
             continue;
         }
-        in_word = true;
-        match lower {
-            None => hash = (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(PRIME),
-            Some(c) => {
+        let mut is_word = false;
+        let mut width = 1;
+        if class == NOT_ASCII {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            width = c.len_utf8();
+            if c.is_alphanumeric() {
+                is_word = true;
                 for l in c.to_lowercase() {
                     hash = (hash ^ u64::from(u32::from(l))).wrapping_mul(PRIME);
                 }
             }
         }
+        if is_word {
+            in_word = true;
+        } else if in_word {
+            each(hash);
+            hash = START;
+            in_word = false;
+        }
+        i += width;
     }
     if in_word {
         each(hash);
@@ -105,49 +141,81 @@ fn finish(mut hash: u64) -> u64 {
     hash ^ (hash >> 33)
 }
 
+/// The band keys of a body (see [`band_keys`]), its shingles never gathered.
+pub fn sketch(body: &str) -> Vec<u64> {
+    let mut bins = Bins::new();
+    for_each_shingle(body, |hash| bins.add(hash));
+    bins.band_keys()
+}
+
 /// The band keys of a body's shingles (in any order, repeats or not); none when it has
 /// none.
 pub fn band_keys(shingles: &[u64]) -> Vec<u64> {
-    if shingles.is_empty() {
-        return Vec::new();
-    }
-    let shift = 64 - BINS.trailing_zeros();
-    let mut mins = [u64::MAX; BINS];
-    let mut filled = [false; BINS];
+    let mut bins = Bins::new();
     for &hash in shingles {
-        let bin = (hash >> shift) as usize;
+        bins.add(hash);
+    }
+    bins.band_keys()
+}
+
+/// The smallest shingle hash of each bin.
+struct Bins {
+    mins: [u64; BINS],
+    filled: [bool; BINS],
+    any: bool,
+}
+
+impl Bins {
+    fn new() -> Bins {
+        Bins {
+            mins: [u64::MAX; BINS],
+            filled: [false; BINS],
+            any: false,
+        }
+    }
+
+    fn add(&mut self, hash: u64) {
+        let bin = (hash >> (64 - BINS.trailing_zeros())) as usize;
         let value = hash << BINS.trailing_zeros();
-        if value <= mins[bin] {
-            mins[bin] = value;
-            filled[bin] = true;
+        if value <= self.mins[bin] {
+            self.mins[bin] = value;
+            self.filled[bin] = true;
         }
+        self.any = true;
     }
-    // Rotation densification: an empty bin takes the next filled bin's value, changed
-    // by how far it had to look, the same way in every body.
-    let mut dense = [0u64; BINS];
-    for bin in 0..BINS {
-        let mut distance = 0;
-        while !filled[(bin + distance) % BINS] {
-            distance += 1;
+
+    fn band_keys(self) -> Vec<u64> {
+        if !self.any {
+            return Vec::new();
         }
-        let value = mins[(bin + distance) % BINS];
-        dense[bin] = if distance == 0 {
-            value
-        } else {
-            finish(value ^ (distance as u64).wrapping_mul(0x2545_f491_4f6c_dd1d))
-        };
-    }
-    dense
-        .chunks(ROWS)
-        .enumerate()
-        .map(|(band, rows)| {
-            let mut hash = (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            for &row in rows {
-                hash = finish(hash ^ row);
+        let Bins { mins, filled, .. } = self;
+        // Rotation densification: an empty bin takes the next filled bin's value, changed
+        // by how far it had to look, the same way in every body.
+        let mut dense = [0u64; BINS];
+        for bin in 0..BINS {
+            let mut distance = 0;
+            while !filled[(bin + distance) % BINS] {
+                distance += 1;
             }
-            (hash & 0xffff_ffff).max(1)
-        })
-        .collect()
+            let value = mins[(bin + distance) % BINS];
+            dense[bin] = if distance == 0 {
+                value
+            } else {
+                finish(value ^ (distance as u64).wrapping_mul(0x2545_f491_4f6c_dd1d))
+            };
+        }
+        dense
+            .chunks(ROWS)
+            .enumerate()
+            .map(|(band, rows)| {
+                let mut hash = (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                for &row in rows {
+                    hash = finish(hash ^ row);
+                }
+                (hash & 0xffff_ffff).max(1)
+            })
+            .collect()
+    }
 }
 
 /// The share of the smaller set's shingles the other one holds (SPEC 2's resemblance):

@@ -809,11 +809,15 @@ fn is_shouted(surface: &str) -> bool {
     let mut words = 0;
     let mut long = false;
     for word in surface.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let (mut letters, mut lower) = (0, false);
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            lower |= c.is_lowercase();
+        }
         if letters < 2 {
             continue;
         }
-        if word.chars().any(char::is_lowercase) {
+        if lower {
             return false;
         }
         words += 1;
@@ -889,6 +893,14 @@ fn keep_supported(text: &str, mentions: &mut Vec<Mention>, weak: &[usize]) {
 /// "BankAmerica"; "U.S. Steel", "US STEEL")?
 fn same_key(a: &str, b: &str) -> bool {
     // Compared as they are read, without building either: most pairs differ at once.
+    if a.is_ascii() && b.is_ascii() {
+        fn bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
+            s.bytes()
+                .filter(|&c| c != b'.')
+                .map(|c| c.to_ascii_lowercase())
+        }
+        return bytes(a).eq(bytes(b));
+    }
     fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars().filter(|&c| c != '.').flat_map(char::to_lowercase)
     }

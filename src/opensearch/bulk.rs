@@ -66,16 +66,23 @@ pub fn export(
         current.clear();
         Ok(())
     };
+    let mut addresses = Vec::new();
     for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-        for doc in segment.doc_ids_alive() {
-            let address = tantivy::DocAddress::new(ord as u32, doc);
-            let loaded = load_hit(&snapshot.store, &snapshot.searcher, address, 0.0)?;
-            let story = stories.story_id(address, &loaded.hit.id).to_string();
-            let document = document(snapshot, &loaded.hit, &loaded.body, &story, flavour);
-            let action = json!({"index": {"_index": index_name, "_id": loaded.hit.id}});
-            let mut lines = Vec::with_capacity(loaded.body.len() * 2);
-            let _ = writeln!(lines, "{action}");
-            let _ = writeln!(lines, "{document}");
+        addresses.extend(
+            segment
+                .doc_ids_alive()
+                .map(|doc| tantivy::DocAddress::new(ord as u32, doc)),
+        );
+    }
+    // Finding the mentions again is most of the work: blocks of articles on every core,
+    // written in order.
+    let executor = snapshot.searcher.index().search_executor();
+    for block in addresses.chunks(BLOCK) {
+        let lines = crate::search::load::map_on_cores(executor, block.to_vec(), |address| {
+            bulk_lines(snapshot, &stories, address, index_name, flavour)
+        })?;
+        for lines in lines {
+            let lines = lines?;
             if !current.is_empty() && current.len() + lines.len() > MAX_FILE_BYTES {
                 flush(&mut current, &mut files)?;
             }
@@ -88,6 +95,27 @@ pub fn export(
     summary.files = files;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Articles handed to the cores at a time.
+const BLOCK: usize = 512;
+
+/// The action and document lines of the article at `address`.
+fn bulk_lines(
+    snapshot: &Snapshot,
+    stories: &crate::stories::StoryTable,
+    address: tantivy::DocAddress,
+    index_name: &str,
+    flavour: Flavour,
+) -> Result<Vec<u8>> {
+    let loaded = load_hit(&snapshot.store, &snapshot.searcher, address, 0.0)?;
+    let story = stories.story_id(address, &loaded.hit.id).to_string();
+    let document = document(snapshot, &loaded.hit, &loaded.body, &story, flavour);
+    let action = json!({"index": {"_index": index_name, "_id": loaded.hit.id}});
+    let mut lines = Vec::with_capacity(loaded.body.len() * 2);
+    let _ = writeln!(lines, "{action}");
+    let _ = writeln!(lines, "{document}");
+    Ok(lines)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

@@ -281,6 +281,9 @@ fn decode(value: &str) -> String {
 #[test]
 fn the_bulk_files_hold_every_article_once_annotated_with_what_extract_finds() {
     let out = tempfile::tempdir().unwrap();
+    // A larger earlier export's file is not left for a loader to send again.
+    std::fs::write(out.path().join("bulk-0099.ndjson"), "{}\n{}\n").unwrap();
+    std::fs::write(out.path().join("notes.txt"), "mine").unwrap();
     let output = dossier(index())
         .args(["-q", "export", "opensearch"])
         .arg(out.path())
@@ -291,6 +294,8 @@ fn the_bulk_files_hold_every_article_once_annotated_with_what_extract_finds() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    assert!(!out.path().join("bulk-0099.ndjson").exists());
+    assert!(out.path().join("notes.txt").exists(), "other files stay");
     let documents = bulk_documents(out.path());
     let stats: Value = serde_json::from_slice(
         &dossier(index())

@@ -16,7 +16,7 @@ use super::facet_values::{numbers_in_use, FacetValues, FACET_VALUES_FILE};
 use crate::analysis::TantivyTokenizer;
 use crate::error::{Error, Result};
 use crate::schema::{build_schema, schema_identity, Fields, TOKENIZER_NAME};
-use crate::stories::{StoryTable, STORIES_FILE};
+use crate::stories::{StoryTable, STORIES_FILE, VERDICTS_FILE};
 
 /// The identity file's name inside the index directory.
 pub const MANIFEST_FILE: &str = "dossier.json";
@@ -265,6 +265,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name == EXTRACTION_FILE
             || name == FACET_VALUES_FILE
             || name == STORIES_FILE
+            || name == VERDICTS_FILE
             || name == ".managed.json"
             || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|stem| stem.len() == 32);

@@ -49,6 +49,7 @@ pub fn export(
 ) -> Result<ExportSummary> {
     let started = Instant::now();
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    remove_earlier_bulk_files(out)?;
     let create = super::mapping::create_index(&snapshot.languages, flavour);
     let create_path = out.join("create-index.json");
     write_file(&create_path, &format!("{create:#}\n"))?;
@@ -95,6 +96,23 @@ pub fn export(
     summary.files = files;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Removes the bulk files of an earlier export into `out`: a loader sending every
+/// `bulk-*.ndjson` of the folder must not send a smaller export's leftovers too.
+fn remove_earlier_bulk_files(out: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name
+            .strip_prefix("bulk-")
+            .and_then(|rest| rest.strip_suffix(".ndjson"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if ours && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Articles handed to the cores at a time.

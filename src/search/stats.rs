@@ -112,13 +112,7 @@ pub fn collect(store: &IndexStore, searcher: &Searcher) -> Result<Stats> {
     let table = store.stories_for(searcher)?;
     let mut largest = Vec::new();
     for story in table.stories().iter().take(LARGEST_STORIES) {
-        let first = &story.members[0];
-        let address = searcher
-            .segment_readers()
-            .iter()
-            .position(|s| s.segment_id().uuid_string() == first.segment)
-            .map(|ord| tantivy::DocAddress::new(ord as u32, first.doc));
-        let title = match address {
+        let title = match table.address_of(&story.members[0]) {
             Some(address) => {
                 let doc: tantivy::TantivyDocument = searcher.doc(address)?;
                 doc.get_first(store.fields.title_text)

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
+use tantivy::TantivyDocument;
 
 use super::Snapshot;
 use crate::dates;
@@ -62,22 +62,13 @@ pub fn copies(snapshot: &Snapshot, id: &str) -> Result<Option<Copies>> {
     let Some(story) = table.story_of_id(id) else {
         return Ok(None);
     };
-    let ordinal = |segment: &str| {
-        snapshot
-            .searcher
-            .segment_readers()
-            .iter()
-            .position(|s| s.segment_id().uuid_string() == segment)
-    };
     let fields = &snapshot.store.fields;
     let mut copies = Vec::new();
     for member in story.members.iter().take(MAX_LISTED_COPIES) {
-        let Some(ord) = ordinal(&member.segment) else {
+        let Some(address) = table.address_of(member) else {
             continue;
         };
-        let doc: TantivyDocument = snapshot
-            .searcher
-            .doc(DocAddress::new(ord as u32, member.doc))?;
+        let doc: TantivyDocument = snapshot.searcher.doc(address)?;
         let text = |field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())

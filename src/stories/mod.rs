@@ -6,8 +6,8 @@
 //! 5-grams ([`sketch`]). After a run commits, [`refresh`] groups the index's distinct
 //! bodies ([`grouping`]: candidates from the sketches, every candidate pair confirmed
 //! exactly on the two bodies) and writes the stories to `stories.json` beside Tantivy's
-//! files, with the outcome of every exact comparison, so the next run compares only
-//! pairs it has not seen. A story's articles are all those holding one of its bodies;
+//! files, and the outcome of every exact comparison to `story-verdicts.json`, so the
+//! next run compares only pairs it has not seen. A story's articles are all those holding one of its bodies;
 //! its id is the id of its first article (oldest, then by path and record).
 //!
 //! The file names the commit it describes (the fingerprint of its segments). A reader
@@ -51,10 +51,15 @@ pub struct Assignment {
     pub fingerprint: String,
     /// Every story of two or more articles, largest first, then by id.
     pub stories: Vec<Story>,
-    /// Exact comparisons made so far, between bodies the index still holds:
-    /// `[hash, hash, copies]`.
-    pub verdicts: Vec<(u64, u64, bool)>,
 }
+
+/// Exact comparisons made so far, between bodies the index still holds:
+/// `[hash, hash, copies]`, in [`VERDICTS_FILE`]. Only grouping reads them, so searches
+/// never parse them.
+type KeptVerdicts = Vec<(u64, u64, bool)>;
+
+/// The file of exact comparisons beside the stories.
+pub const VERDICTS_FILE: &str = "story-verdicts.json";
 
 /// A story of two or more articles.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -73,7 +78,7 @@ pub struct Member {
     pub id: String,
 }
 
-const FILE_VERSION: u32 = 1;
+const FILE_VERSION: u32 = 2;
 
 /// What a commit's segments are: their ids, sizes and deletions. Any commit, merge or
 /// deletion changes it.
@@ -100,44 +105,51 @@ pub fn fingerprint(searcher: &Searcher) -> String {
 /// Brings `stories.json` up to the index's last commit, grouping again only if it
 /// describes another commit. Returns the stories and how many pairs it compared.
 pub fn refresh(dir: &Path, searcher: &Searcher, fields: &Fields) -> Result<(Assignment, usize)> {
-    let kept = read(dir);
-    let current = fingerprint(searcher);
-    if let Some(kept) = &kept {
-        if kept.fingerprint == current {
-            return Ok((kept.clone(), 0));
-        }
+    if let Some(kept) = kept_for(dir, searcher) {
+        return Ok((kept, 0));
     }
-    let known = kept.map(|k| k.verdicts).unwrap_or_default();
-    let (assignment, compared) = assign(searcher, fields, Verdicts::from_pairs(known))?;
-    write(dir, &assignment)?;
+    let (assignment, verdicts, compared) = regroup(dir, searcher, fields)?;
+    // The verdicts first: stories that name this commit always have theirs.
+    write_json(dir, VERDICTS_FILE, &verdicts)?;
+    write_json(dir, STORIES_FILE, &assignment)?;
     Ok((assignment, compared))
 }
 
 /// The stories of the commit `searcher` sees: the file's if it describes that commit,
 /// else grouped now (nothing is written).
 pub fn current(dir: &Path, searcher: &Searcher, fields: &Fields) -> Result<Assignment> {
-    let kept = read(dir);
-    if let Some(kept) = &kept {
-        if kept.fingerprint == fingerprint(searcher) {
-            return Ok(kept.clone());
-        }
+    match kept_for(dir, searcher) {
+        Some(kept) => Ok(kept),
+        None => Ok(regroup(dir, searcher, fields)?.0),
     }
-    let known = kept.map(|k| k.verdicts).unwrap_or_default();
-    Ok(assign(searcher, fields, Verdicts::from_pairs(known))?.0)
 }
 
-/// The stories file, if there is a readable one of this version.
-fn read(dir: &Path) -> Option<Assignment> {
+/// The stories file, if there is a readable one of this version for this commit.
+fn kept_for(dir: &Path, searcher: &Searcher) -> Option<Assignment> {
     let text = std::fs::read(dir.join(STORIES_FILE)).ok()?;
     let assignment: Assignment = serde_json::from_slice(&text).ok()?;
-    (assignment.version == FILE_VERSION).then_some(assignment)
+    (assignment.version == FILE_VERSION && assignment.fingerprint == fingerprint(searcher))
+        .then_some(assignment)
 }
 
-/// Writes the file whole or not at all: a temporary file renamed over it.
-fn write(dir: &Path, assignment: &Assignment) -> Result<()> {
-    let path = dir.join(STORIES_FILE);
-    let temporary = dir.join(format!("{STORIES_FILE}.tmp"));
-    let text = serde_json::to_vec(assignment).map_err(|e| Error::Input {
+/// Groups the commit's bodies, with the verdicts kept so far.
+fn regroup(
+    dir: &Path,
+    searcher: &Searcher,
+    fields: &Fields,
+) -> Result<(Assignment, KeptVerdicts, usize)> {
+    let known: KeptVerdicts = std::fs::read(dir.join(VERDICTS_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok())
+        .unwrap_or_default();
+    assign(searcher, fields, Verdicts::from_pairs(known))
+}
+
+/// Writes a file whole or not at all: a temporary file renamed over it.
+fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
+    let path = dir.join(name);
+    let temporary = dir.join(format!("{name}.tmp"));
+    let text = serde_json::to_vec(value).map_err(|e| Error::Input {
         path: path.clone(),
         reason: e.to_string(),
     })?;
@@ -158,7 +170,7 @@ pub fn assign(
     searcher: &Searcher,
     fields: &Fields,
     mut verdicts: Verdicts,
-) -> Result<(Assignment, usize)> {
+) -> Result<(Assignment, KeptVerdicts, usize)> {
     // Every article with a sketch, and the distinct bodies they hold.
     let mut index_of: FxHashMap<u64, usize> = FxHashMap::default();
     let mut texts: Vec<Text> = Vec::new();
@@ -263,8 +275,8 @@ pub fn assign(
             version: FILE_VERSION,
             fingerprint: fingerprint(searcher),
             stories,
-            verdicts: verdicts.pairs_among(&index_of),
         },
+        verdicts.pairs_among(&index_of),
         compared,
     ))
 }
@@ -279,6 +291,8 @@ pub struct StoryTable {
     stories: Vec<Story>,
     /// Story number by article id.
     by_id: FxHashMap<String, u32>,
+    /// Segment ordinal by segment id.
+    ordinal: FxHashMap<String, u32>,
 }
 
 impl StoryTable {
@@ -288,10 +302,10 @@ impl StoryTable {
     /// The table of `assignment` for the commit `searcher` sees (the assignment's).
     pub fn new(searcher: &Searcher, assignment: Assignment) -> StoryTable {
         let segments = searcher.segment_readers();
-        let ordinal: FxHashMap<String, usize> = segments
+        let ordinal: FxHashMap<String, u32> = segments
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.segment_id().uuid_string(), i))
+            .map(|(i, s)| (s.segment_id().uuid_string(), i as u32))
             .collect();
         let mut by_doc: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
         let mut by_id = FxHashMap::default();
@@ -301,9 +315,9 @@ impl StoryTable {
                 let Some(&ord) = ordinal.get(&member.segment) else {
                     continue;
                 };
-                let docs = &mut by_doc[ord];
+                let docs = &mut by_doc[ord as usize];
                 if docs.is_empty() {
-                    docs.resize(segments[ord].max_doc() as usize, Self::NONE);
+                    docs.resize(segments[ord as usize].max_doc() as usize, Self::NONE);
                 }
                 if let Some(slot) = docs.get_mut(member.doc as usize) {
                     *slot = number as u32;
@@ -314,7 +328,14 @@ impl StoryTable {
             by_doc,
             stories: assignment.stories,
             by_id,
+            ordinal,
         }
+    }
+
+    /// Where a story's article is in the commit.
+    pub fn address_of(&self, member: &Member) -> Option<DocAddress> {
+        let ord = *self.ordinal.get(&member.segment)?;
+        Some(DocAddress::new(ord, member.doc))
     }
 
     /// The story number of the article at `address`, or [`StoryTable::NONE`].

@@ -17,13 +17,16 @@ pub enum DateSource {
     Text,
     /// A date in the file or folder name.
     Path,
+    /// The day a scraped page showed as today (a header date beside the weather or a
+    /// clock): when the copy was saved, not when the article ran.
+    Saved,
     /// The file's modification time (last resort).
     Mtime,
 }
 
 impl DateSource {
     /// The sources that say when a copy was made, not when the article ran.
-    pub const UNCERTAIN: &'static [DateSource] = &[DateSource::Mtime];
+    pub const UNCERTAIN: &'static [DateSource] = &[DateSource::Saved, DateSource::Mtime];
 
     /// The source of a name as [`DateSource::as_str`] writes it.
     pub fn parse(name: &str) -> Option<DateSource> {
@@ -32,6 +35,7 @@ impl DateSource {
             DateSource::Field,
             DateSource::Text,
             DateSource::Path,
+            DateSource::Saved,
             DateSource::Mtime,
         ]
         .into_iter()
@@ -45,6 +49,7 @@ impl DateSource {
             DateSource::Field => "field",
             DateSource::Text => "text",
             DateSource::Path => "path",
+            DateSource::Saved => "saved",
             DateSource::Mtime => "mtime",
         }
     }

@@ -6,17 +6,36 @@
 pub mod expressions;
 pub mod mentioned;
 pub mod publication;
+pub mod written;
 
 use jiff::civil::Date;
 
 pub use mentioned::{mentioned_dates, DateMention};
 pub use publication::{publication_date, Evidence, Published};
+pub use written::{find_written_dates, written_date, DayMonthOrder, WrittenDate};
 
-/// Parses a publication date string from metadata or a JSON field: ISO 8601 dates and
-/// timestamps (the calendar day as written), or epoch seconds/milliseconds (UTC).
+/// Parses a publication date string from metadata or a JSON field (see
+/// [`parse_published_in`]); an ambiguous `11/01/2023` is not read.
 pub fn parse_published(text: &str) -> Option<Date> {
+    parse_published_in(text, DayMonthOrder::Unknown)
+}
+
+/// Unix times from before this (1975-01-01) are not taken for publication times: a
+/// number that small is more likely a compact date or an id.
+const FIRST_PLAUSIBLE_EPOCH_SECOND: i64 = 157_766_400;
+/// Nor from after this (2100-01-01).
+const LAST_PLAUSIBLE_EPOCH_SECOND: i64 = 4_102_444_800;
+
+/// Parses a publication date string: an ISO 8601 date or timestamp (the calendar day as
+/// written, whatever the offset), a compact `20231102`, epoch seconds or milliseconds
+/// when they fall in a plausible span (UTC day), else a date written out
+/// ([`written_date`]: "2022-1-26", "Sat, 19 Oct 2019", "11/01/2023" by `order`).
+pub fn parse_published_in(text: &str, order: DayMonthOrder) -> Option<Date> {
     let text = text.trim();
     if let Some(day) = iso_day_prefix(text) {
+        return Some(day);
+    }
+    if let Some(day) = compact_day(text) {
         return Some(day);
     }
     if let Ok(number) = text.parse::<i64>() {
@@ -25,9 +44,24 @@ pub fn parse_published(text: &str) -> Option<Date> {
         } else {
             number
         };
-        return day_of_epoch_seconds(seconds);
+        return (FIRST_PLAUSIBLE_EPOCH_SECOND..=LAST_PLAUSIBLE_EPOCH_SECOND)
+            .contains(&seconds)
+            .then(|| day_of_epoch_seconds(seconds))
+            .flatten();
     }
-    None
+    written_date(text, order)
+}
+
+/// `YYYYMMDD` (eight digits making a day from 1900 to 2099).
+fn compact_day(text: &str) -> Option<Date> {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i16 = text[..4].parse().ok()?;
+    if !(1900..2100).contains(&year) {
+        return None;
+    }
+    Date::new(year, text[4..6].parse().ok()?, text[6..8].parse().ok()?).ok()
 }
 
 /// The day of a `YYYY-MM-DD` prefix (followed by nothing, `T` or a space).
@@ -110,6 +144,23 @@ mod tests {
         );
         assert_eq!(parse_published("2022-13-01"), None);
         assert_eq!(parse_published("yesterday"), None);
+    }
+
+    #[test]
+    fn compact_and_written_dates_before_epochs() {
+        assert_eq!(parse_published("20231102"), Some(Date::constant(2023, 11, 2)));
+        assert_eq!(parse_published("2022-1-26"), Some(Date::constant(2022, 1, 26)));
+        assert_eq!(
+            parse_published("Sat, 19 Oct 2019 08:00:00 +0200"),
+            Some(Date::constant(2019, 10, 19))
+        );
+        assert_eq!(parse_published("11/01/2023"), None);
+        assert_eq!(
+            parse_published_in("11/01/2023", DayMonthOrder::MonthFirst),
+            Some(Date::constant(2023, 11, 1))
+        );
+        // Too small to be a publication time: not 1970.
+        assert_eq!(parse_published("1234567"), None);
     }
 
     #[test]

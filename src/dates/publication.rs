@@ -54,12 +54,20 @@ pub fn publication_date(evidence: &Evidence) -> Option<Published> {
     };
     if let Some((text, source)) = evidence.hint {
         if let Some(day) = parse_published(text) {
-            return Some(found(day, *source));
+            return Some(Published {
+                day,
+                source: *source,
+                anchors_text: !DateSource::UNCERTAIN.contains(source),
+            });
         }
     }
-    if let Some(day) = evidence.header_lines.iter().find_map(|l| full_date_line(l)) {
-        return Some(found(day, DateSource::Text));
-    }
+    let header_day = evidence.header_lines.iter().find_map(|l| full_date_line(l));
+    let saved_day = match header_day {
+        Some(day) if !is_today_widget(evidence.header_lines) => {
+            return Some(found(day, DateSource::Text))
+        }
+        other => other,
+    };
     let mtime_day = (evidence.mtime > 0)
         .then(|| day_of_epoch_seconds(evidence.mtime))
         .flatten();
@@ -70,11 +78,29 @@ pub fn publication_date(evidence: &Evidence) -> Option<Published> {
     if let Some(day) = path_day {
         return Some(found(day, DateSource::Path));
     }
+    if let Some(day) = saved_day {
+        return Some(Published {
+            day,
+            source: DateSource::Saved,
+            anchors_text: false,
+        });
+    }
     mtime_day.map(|day| Published {
         day,
         source: DateSource::Mtime,
         anchors_text: false,
     })
+}
+
+/// Do the lines above a title hold a site header's today widget: a temperature
+/// ("-0.6 C", "21°F") or a clock ("14:05") beside the date line? Then the date is the
+/// day the page was saved.
+fn is_today_widget(header_lines: &[String]) -> bool {
+    static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:-?\d{1,3}(?:[.,]\d)?\s*°?\s*[cf]|\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?)$")
+            .unwrap_or_else(|e| panic!("built-in widget pattern is invalid: {e}"))
+    });
+    header_lines.iter().any(|l| WIDGET.is_match(l.trim()))
 }
 
 /// "LOS ANGELES, Feb 26 -": a place, a comma, a date, a dash at the start of the body.
@@ -177,8 +203,36 @@ mod tests {
     }
 
     #[test]
-    fn date_line_above_the_title() {
+    fn date_line_beside_the_weather_is_the_day_the_page_was_saved() {
+        for widget in ["-0.6 C", "21°F", "14:05"] {
+            let header = vec![widget.to_string(), "Monday, March 20, 2023".to_string()];
+            let evidence = Evidence {
+                header_lines: &header,
+                mtime: epoch(Date::constant(2026, 1, 1)),
+                ..Default::default()
+            };
+            let published = publication_date(&evidence).unwrap();
+            assert_eq!(
+                (published.day, published.source, published.anchors_text),
+                (Date::constant(2023, 3, 20), DateSource::Saved, false)
+            );
+        }
+        // A dateline or a path still outranks it.
         let header = vec!["-0.6 C".to_string(), "Monday, March 20, 2023".to_string()];
+        let evidence = Evidence {
+            header_lines: &header,
+            path: "news/2022/02/21/talks.txt",
+            ..Default::default()
+        };
+        assert_eq!(
+            publication_date(&evidence).unwrap().source,
+            DateSource::Path
+        );
+    }
+
+    #[test]
+    fn date_line_above_the_title() {
+        let header = vec!["World".to_string(), "Monday, March 20, 2023".to_string()];
         let evidence = Evidence {
             header_lines: &header,
             mtime: epoch(Date::constant(2026, 1, 1)),

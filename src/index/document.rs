@@ -138,6 +138,7 @@ pub fn text_anchor(day: Option<Date>, source: Option<DateSource>, body: &str) ->
                 .filter(|p| p.anchors_text)
                 .map(|_| day)
         }
+        DateSource::Saved => None,
         _ => Some(day),
     }
 }

@@ -1,0 +1,287 @@
+//! A page's main text. The container is chosen by `dom_smoothie` (a port of Mozilla's
+//! Readability: paragraph and container scores, text and link density, fallbacks from
+//! strict to loose cleaning); its content is then read block by block, leaving out what
+//! SPEC §1 calls furniture that the container may still hold: share bars, related
+//! lists, newsletter boxes, captions, and blocks that are mostly links.
+
+use dom_query::{Document, NodeRef};
+use dom_smoothie::{Config, Readability, TextMode};
+
+/// Elements whose whole subtree is never article text.
+const SKIPPED_ELEMENTS: &[&str] = &[
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "textarea",
+    "object",
+    "embed",
+    "canvas",
+    "head",
+    "figcaption",
+];
+
+/// Class or id tokens (the start of one) that mark page furniture inside the article
+/// container. Matched as whole tokens from their start, so `share-bar` and
+/// `related-posts` are furniture and `no-sidebar` or `l-sidebar-fixed` are not.
+const FURNITURE_MARKERS: &[&str] = &[
+    "share",
+    "social",
+    "related",
+    "comment",
+    "newsletter",
+    "advert",
+    "promo",
+    "breadcrumb",
+    "subscribe",
+    "cookie",
+    "sidebar",
+    "menu",
+    "popup",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "byline",
+    "caption",
+];
+
+/// Elements that end a line of text.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "figure",
+    "br",
+    "hr",
+];
+
+/// A block shorter than this (in non-space characters) whose text is mostly link text
+/// is a list of links, not article text.
+const LINK_BLOCK_MAX_CHARS: usize = 300;
+/// "Mostly": link characters at least this share of the block's, in tenths.
+const LINK_BLOCK_SHARE_TENTHS: usize = 6;
+
+/// The readability pass's minimum article length: shorter news items (a few
+/// paragraphs) are common.
+const MIN_ARTICLE_CHARS: usize = 250;
+
+/// The main text, blocks on their own lines. `page` is the page's source, re-read by
+/// the plain container walk when the scoring pass finds nothing.
+pub fn main_text(document: Document, page: &str) -> String {
+    let config = Config {
+        keep_classes: true,
+        text_mode: TextMode::Formatted,
+        char_threshold: MIN_ARTICLE_CHARS,
+        ..Config::default()
+    };
+    // A failure or panic inside the third-party pass costs this page its scoring only.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        Readability::with_document(document, None, Some(config)).and_then(|mut r| r.parse())
+    }));
+    let Ok(Ok(article)) = parsed else {
+        return container_text(&Document::from(page));
+    };
+    let content = Document::fragment(article.content);
+    let walked = block_text(content.root());
+    let whole: &str = &article.text_content;
+    // Furniture rules that remove most of what the scorer kept misjudged the page.
+    if walked.trim().is_empty() || walked.len() * 3 < whole.len() {
+        if whole.trim().is_empty() {
+            return container_text(&Document::from(page));
+        }
+        return whole.to_string();
+    }
+    walked
+}
+
+/// The text of the page's `<article>` with the most text, else `<main>`, else the
+/// body: the walk used when the scoring pass finds no article.
+fn container_text(document: &Document) -> String {
+    let biggest_article = document
+        .select("article")
+        .nodes()
+        .iter()
+        .max_by_key(|a| a.text().len())
+        .cloned();
+    let container = biggest_article
+        .or_else(|| document.select("main, [role=main]").nodes().first().cloned())
+        .or_else(|| document.body())
+        .unwrap_or_else(|| document.root());
+    block_text(container)
+}
+
+/// The text under `root`, block elements on their own lines, furniture left out. The
+/// walk is iterative so deeply nested pages cannot overflow the stack.
+fn block_text(root: NodeRef) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<(NodeRef, bool)> = root.children_it(true).map(|c| (c, false)).collect();
+    while let Some((node, leaving)) = stack.pop() {
+        if leaving {
+            out.push('\n');
+            continue;
+        }
+        if node.is_text() {
+            push_text(&mut out, &node.text());
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        let name = node.node_name().unwrap_or_default();
+        if SKIPPED_ELEMENTS.contains(&&*name) || is_marked_furniture(&node) {
+            continue;
+        }
+        if BLOCK_ELEMENTS.contains(&&*name) {
+            if is_link_list(&node) {
+                continue;
+            }
+            out.push('\n');
+            stack.push((node.clone(), true));
+        }
+        stack.extend(node.children_it(true).map(|c| (c, false)));
+    }
+    out
+}
+
+fn is_marked_furniture(node: &NodeRef) -> bool {
+    if node.has_attr("hidden") {
+        return true;
+    }
+    ["class", "id"].iter().any(|attribute| {
+        node.attr(attribute).is_some_and(|value| {
+            value.split_whitespace().any(|token| {
+                let token = token.to_ascii_lowercase();
+                FURNITURE_MARKERS.iter().any(|m| token.starts_with(m))
+            })
+        })
+    })
+}
+
+/// A short block whose text is mostly the text of its links.
+fn is_link_list(node: &NodeRef) -> bool {
+    let visible = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    let total = visible(&node.text());
+    if total == 0 || total >= LINK_BLOCK_MAX_CHARS {
+        return false;
+    }
+    let linked: usize = node
+        .descendants_it()
+        .filter(|d| d.has_name("a"))
+        .map(|a| visible(&a.text()))
+        .sum();
+    linked * 10 >= total * LINK_BLOCK_SHARE_TENTHS
+}
+
+fn push_text(out: &mut String, text: &str) {
+    let starts_with_space = text.starts_with(char::is_whitespace);
+    let ends_with_space = text.ends_with(char::is_whitespace);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        if starts_with_space && !out.ends_with([' ', '\n']) {
+            out.push(' ');
+        }
+        return;
+    }
+    if starts_with_space && !out.ends_with([' ', '\n']) && !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&words);
+    if ends_with_space {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body as the page reader keeps it (this module's text, then the shipped
+    /// boilerplate rules).
+    fn text_of(page: &str) -> String {
+        let lines: Vec<String> = super::super::read_html(page)
+            .body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        lines.join("\n")
+    }
+
+    const PARAGRAPHS: &str = "<p>The harbour authority of Portmere said on Tuesday that the strike by dockers, which had closed the port for nine days, was over after the union accepted a new offer on pay and hours.</p>
+        <p>Ships that had waited at anchor outside the breakwater began to move into the inner basin in the afternoon, and the first containers were unloaded before dark, officials said.</p>
+        <p>The union's regional secretary said members had voted by a wide margin to return, but warned that talks on pensions would continue through the spring.</p>";
+
+    #[test]
+    fn class_tokens_not_substrings_mark_furniture() {
+        let page = format!(
+            r#"<html><body class="no-sidebar menu-type-dropdownmenu"><div class="l-sidebar-fixed subType-unsubscribed">
+            <article>{PARAGRAPHS}<div class="share-bar"><a href="/s">Share on Facebook</a></div></article></div></body></html>"#
+        );
+        let text = text_of(&page);
+        assert!(text.contains("harbour authority of Portmere"), "{text}");
+        assert!(text.contains("talks on pensions"), "{text}");
+        assert!(!text.contains("Share on Facebook"), "{text}");
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_keeps_the_text() {
+        let page = format!(
+            r#"<html><body><form id="aspnetForm" action="/x"><div id="content">{PARAGRAPHS}</div></form></body></html>"#
+        );
+        let text = text_of(&page);
+        assert!(text.contains("first containers were unloaded"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_article_element_does_not_win_over_the_text() {
+        let page = format!(
+            r#"<html><body><article class="teaser"></article><div class="story-body">{PARAGRAPHS}</div></body></html>"#
+        );
+        let text = text_of(&page);
+        assert!(text.contains("regional secretary"), "{text}");
+    }
+
+    #[test]
+    fn a_page_without_article_drops_menus_related_lists_and_footers() {
+        let page = format!(
+            r#"<html><body><div class="top"><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li><li><a href="/b">Business</a></li></ul></div>
+            <div id="main"><h1>Strike ends</h1>{PARAGRAPHS}
+            <div class="more"><h3>More news</h3><ul><li><a href="/1">Bridge reopens after repairs</a></li><li><a href="/2">Council sets budget</a></li></ul></div></div>
+            <div id="foot">Copyright Portmere Post. All rights reserved.</div></body></html>"#
+        );
+        let text = text_of(&page);
+        assert!(text.contains("harbour authority"), "{text}");
+        assert!(!text.contains("Bridge reopens"), "{text}");
+        assert!(!text.contains("Business"), "{text}");
+        assert!(!text.contains("All rights reserved"), "{text}");
+    }
+}

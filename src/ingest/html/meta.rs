@@ -1,0 +1,524 @@
+//! What a page says about itself: its title, site, address and publication day.
+//!
+//! The publication day is looked for in order of trust, and a piece of evidence that
+//! does not parse gives way to the next (SPEC §2): date meta tags, JSON-LD
+//! (`datePublished`, `dateCreated`, in `@graph` too), `itemprop="datePublished"`,
+//! `<time>` in the article (its header included), a date in the page's address, a date
+//! element or date line by the title or byline, and last the modification meta. A date
+//! in the site's header beside the weather or a clock is the day the page was saved.
+
+use std::sync::LazyLock;
+
+use dom_query::{Document, NodeRef};
+use regex::Regex;
+
+use crate::dates::{self, DayMonthOrder};
+use crate::model::DateSource;
+
+/// Meta tags (by `property`, `name` or `itemprop`, lower-case) that carry a publication
+/// time, best first.
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "article.published",
+    "datecreated",
+    "created",
+];
+
+/// Meta tags that say when a page last changed: the last resort among the page's own
+/// dates (a news page is most often changed on the day it ran).
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+];
+
+/// Ancestors that make a date (or a `<time>`) belong to something else than the
+/// article: navigation, page footers, asides, comments, related lists.
+const NOT_THE_ARTICLE: &[&str] = &["nav", "footer", "aside", "form"];
+
+/// Class or id token prefixes of blocks whose dates are not the article's.
+const OTHER_CONTENT_MARKERS: &[&str] = &[
+    "comment",
+    "related",
+    "recommend",
+    "sidebar",
+    "widget",
+    "teaser",
+    "footer",
+    "more-",
+    "popular",
+    "trending",
+];
+
+/// Class or id fragments of elements that hold an article's date or byline.
+const DATE_ELEMENT_MARKERS: &[&str] = &[
+    "date", "time", "publish", "posted", "byline", "meta", "datum", "fecha", "data", "info",
+    "author", "autor",
+];
+
+/// Class or id fragments of a site header's today widget.
+const TODAY_WIDGET_MARKERS: &[&str] = &["today", "weather", "clock", "current-date", "currentdate"];
+
+/// Longest text of an element read as a date element.
+const MAX_DATE_ELEMENT_CHARS: usize = 200;
+
+/// How much text after the headline is searched for a date line.
+const DATE_LINE_WINDOW_CHARS: usize = 800;
+
+/// A page's own metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMeta {
+    pub title: String,
+    pub site: Option<String>,
+    pub url: Option<String>,
+    /// The publication day as `YYYY-MM-DD`, and where it came from.
+    pub published: Option<(String, DateSource)>,
+}
+
+/// Reads a parsed page's metadata (before its body is extracted, which changes the tree).
+pub fn read(document: &Document) -> PageMeta {
+    let metas = Metas::read(document);
+    let site = metas.first(&["og:site_name"]);
+    let url = metas
+        .first(&["og:url"])
+        .or_else(|| canonical_url(document));
+    let title = page_title(document, &metas, site.as_deref());
+    let order = day_month_order(document, &metas);
+    let published = published(document, &metas, url.as_deref(), order)
+        .map(|(day, source)| (day.to_string(), source));
+    PageMeta {
+        title,
+        site,
+        url,
+        published,
+    }
+}
+
+/// The page's meta tags as (key, content), key being the lower-case `property`, `name`
+/// or `itemprop`.
+struct Metas(Vec<(String, String)>);
+
+impl Metas {
+    fn read(document: &Document) -> Metas {
+        let mut metas = Vec::new();
+        for node in document.select("meta").nodes() {
+            let Some(content) = node.attr("content") else {
+                continue;
+            };
+            let content = collapse_whitespace(&content);
+            if content.is_empty() {
+                continue;
+            }
+            for attribute in ["property", "name", "itemprop", "http-equiv"] {
+                if let Some(key) = node.attr(attribute) {
+                    metas.push((key.trim().to_ascii_lowercase(), content.clone()));
+                }
+            }
+        }
+        Metas(metas)
+    }
+
+    /// The content of the first tag under any of `keys`, in the order of `keys`.
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        self.all(keys).next()
+    }
+
+    /// Every content under `keys`, in the order of `keys`, then of the page.
+    fn all<'a>(&'a self, keys: &'a [&'a str]) -> impl Iterator<Item = String> + 'a {
+        keys.iter().flat_map(move |key| {
+            self.0
+                .iter()
+                .filter(move |(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        })
+    }
+}
+
+fn canonical_url(document: &Document) -> Option<String> {
+    document
+        .select("link[rel=canonical]")
+        .nodes()
+        .iter()
+        .find_map(|l| l.attr("href"))
+        .map(|href| href.trim().to_string())
+        .filter(|href| !href.is_empty())
+}
+
+/// `og:title`, else `<title>` without the site's name, else the first `<h1>`.
+fn page_title(document: &Document, metas: &Metas, site: Option<&str>) -> String {
+    let h1 = document
+        .select("h1")
+        .nodes()
+        .first()
+        .map(|h| collapse_whitespace(&h.text()))
+        .filter(|h| !h.is_empty());
+    let og = metas.first(&["og:title"]);
+    let title = document
+        .select("title")
+        .nodes()
+        .first()
+        .map(|t| collapse_whitespace(&t.text()))
+        .filter(|t| !t.is_empty());
+    match (og.or(title), h1) {
+        (Some(title), h1) => strip_site_suffix(&title, site, h1.as_deref()),
+        (None, Some(h1)) => h1,
+        (None, None) => String::new(),
+    }
+}
+
+/// "Headline | Site" -> "Headline" when the suffix is the site name, or the part kept
+/// is the page's `<h1>`.
+fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+        if let Some((head, tail)) = title.rsplit_once(separator) {
+            let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()));
+            if tail_is_site || h1.is_some_and(|h| h.trim() == head.trim()) {
+                return head.trim().to_string();
+            }
+        }
+        if let Some((head, tail)) = title.split_once(separator) {
+            // "Site | Headline" with the h1 as the headline.
+            let head_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(head.trim()));
+            if head_is_site || h1.is_some_and(|h| h.trim() == tail.trim()) {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    title.to_string()
+}
+
+/// The day/month order of numeric dates, from the page's language tag.
+fn day_month_order(document: &Document, metas: &Metas) -> DayMonthOrder {
+    let tag = document
+        .select("html")
+        .nodes()
+        .first()
+        .and_then(|h| h.attr("lang"))
+        .map(|l| l.to_string())
+        .or_else(|| metas.first(&["og:locale", "content-language", "language"]));
+    tag.map_or(DayMonthOrder::Unknown, |t| DayMonthOrder::for_language_tag(&t))
+}
+
+type Day = jiff::civil::Date;
+
+/// The publication day from the best evidence that parses.
+fn published(
+    document: &Document,
+    metas: &Metas,
+    url: Option<&str>,
+    order: DayMonthOrder,
+) -> Option<(Day, DateSource)> {
+    let parse = |text: &str| dates::parse_published_in(text, order);
+    let meta = || metas.all(PUBLISHED_META).find_map(|v| parse(&v));
+    let json_ld = || json_ld_date(document, &["datePublished", "dateCreated"], order);
+    let itemprop = || {
+        document
+            .select("[itemprop=datePublished]")
+            .nodes()
+            .iter()
+            .find_map(|e| {
+                let value = e
+                    .attr("content")
+                    .or_else(|| e.attr("datetime"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| e.text().to_string());
+                parse(&value)
+            })
+    };
+    let from_url = || url.and_then(url_date);
+    let modified = || {
+        metas
+            .all(MODIFIED_META)
+            .find_map(|v| parse(&v))
+            .or_else(|| json_ld_date(document, &["dateModified"], order))
+    };
+    if let Some(day) = meta()
+        .or_else(json_ld)
+        .or_else(itemprop)
+        .or_else(|| time_element(document, order))
+        .or_else(from_url)
+    {
+        return Some((day, DateSource::Meta));
+    }
+    let visible = visible_date(document, order);
+    if let Some((day, DateSource::Text)) = visible {
+        return Some((day, DateSource::Text));
+    }
+    modified()
+        .map(|day| (day, DateSource::Meta))
+        .or(visible)
+}
+
+/// The first date under one of `keys` in the page's JSON-LD blocks that parses. Read
+/// by pattern, not as JSON: pages often carry JSON-LD that is not valid JSON.
+fn json_ld_date(document: &Document, keys: &[&str], order: DayMonthOrder) -> Option<Day> {
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""(datePublished|dateCreated|dateModified)"\s*:\s*"([^"]{4,60})""#)
+            .unwrap_or_else(|e| panic!("built-in JSON-LD pattern is invalid: {e}"))
+    });
+    let blocks: Vec<String> = document
+        .select(r#"script[type="application/ld+json"]"#)
+        .nodes()
+        .iter()
+        .map(|s| s.text().to_string())
+        .collect();
+    keys.iter().find_map(|key| {
+        blocks.iter().find_map(|block| {
+            FIELD
+                .captures_iter(block)
+                .filter(|c| &c[1] == *key)
+                .find_map(|c| dates::parse_published_in(&c[2], order))
+        })
+    })
+}
+
+/// A `<time>` of the article: one marked as the publication time (`pubdate`, a
+/// class naming it) first, else the first outside navigation, comments and related
+/// lists.
+fn time_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
+    let times: Vec<NodeRef> = document
+        .select("time")
+        .nodes()
+        .iter()
+        .filter(|t| !outside_the_article(t))
+        .cloned()
+        .collect();
+    let read = |t: &NodeRef| {
+        t.attr("datetime")
+            .and_then(|d| dates::parse_published_in(&d, order))
+            .or_else(|| dates::written_date(&t.text(), order))
+    };
+    let marked = |t: &NodeRef| {
+        t.has_attr("pubdate")
+            || t.attr("class").is_some_and(|c| {
+                let c = c.to_ascii_lowercase();
+                c.contains("publish") || c.contains("entry-date") || c.contains("post-date")
+            })
+    };
+    times
+        .iter()
+        .filter(|t| marked(t))
+        .find_map(read)
+        .or_else(|| times.iter().find_map(read))
+}
+
+/// A day in the page's address: `/2022/02/21/`, `/2022-02-21-title`, `/20220221/`.
+fn url_date(url: &str) -> Option<Day> {
+    static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d{6})(?:/|[-_.]|$)")
+            .unwrap_or_else(|e| panic!("built-in URL date pattern is invalid: {e}"))
+    });
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    dates::publication::path_date(path).or_else(|| {
+        COMPACT
+            .captures_iter(path)
+            .find_map(|c| dates::parse_published(&c[1]))
+    })
+}
+
+/// A date shown on the page: an element whose class or id names a date, time or byline,
+/// else a date line in the text just after the headline. A date in a today widget is
+/// the day the page was saved.
+fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateSource)> {
+    let mut saved = None;
+    for node in document.select("body *").nodes() {
+        let Some(marks) = class_and_id(node) else {
+            continue;
+        };
+        if !DATE_ELEMENT_MARKERS.iter().any(|m| marks.contains(m)) {
+            continue;
+        }
+        let text = node.text();
+        if text.chars().count() > MAX_DATE_ELEMENT_CHARS || outside_the_article(node) {
+            continue;
+        }
+        let Some(day) = dates::written_date(&text, order) else {
+            continue;
+        };
+        if is_today_widget(node) {
+            saved.get_or_insert(day);
+            continue;
+        }
+        return Some((day, DateSource::Text));
+    }
+    if let Some(day) = date_line_after_headline(document, order) {
+        return Some((day, DateSource::Text));
+    }
+    saved.map(|day| (day, DateSource::Saved))
+}
+
+/// The first complete date in the text that follows the page's first `<h1>`.
+fn date_line_after_headline(document: &Document, order: DayMonthOrder) -> Option<Day> {
+    let h1 = document.select("body h1").nodes().first().cloned()?;
+    let mut text = String::new();
+    let mut node = h1.clone();
+    // Walk forward in document order: next siblings, then the parent's next siblings.
+    'outer: while text.chars().count() < DATE_LINE_WINDOW_CHARS {
+        let mut next = node.next_sibling();
+        while next.is_none() {
+            node = node.parent()?;
+            if node.is_document() {
+                break 'outer;
+            }
+            next = node.next_sibling();
+        }
+        node = next?;
+        if node.is_element() && (is_hidden_text(&node) || outside_the_article(&node)) {
+            continue;
+        }
+        text.push(' ');
+        text.push_str(&node.text());
+    }
+    dates::find_written_dates(&text, order)
+        .into_iter()
+        .find(|d| d.start < DATE_LINE_WINDOW_CHARS * 4)
+        .map(|d| d.day)
+}
+
+fn is_hidden_text(node: &NodeRef) -> bool {
+    node.node_name()
+        .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
+}
+
+/// The lower-case class and id of an element, if it has either.
+fn class_and_id(node: &NodeRef) -> Option<String> {
+    let class = node.attr("class");
+    let id = node.attr("id");
+    if class.is_none() && id.is_none() {
+        return None;
+    }
+    let mut marks = String::new();
+    for value in [class, id].into_iter().flatten() {
+        marks.push_str(&value.to_ascii_lowercase());
+        marks.push(' ');
+    }
+    Some(marks)
+}
+
+fn is_today_widget(node: &NodeRef) -> bool {
+    std::iter::once(node.clone())
+        .chain(node.ancestors_it(Some(4)))
+        .filter_map(|n| class_and_id(&n))
+        .any(|marks| TODAY_WIDGET_MARKERS.iter().any(|m| marks.contains(m)))
+}
+
+/// Is an element inside navigation, a footer, an aside, a form, or a block of comments
+/// or related articles?
+fn outside_the_article(node: &NodeRef) -> bool {
+    std::iter::once(node.clone())
+        .chain(node.ancestors_it(None))
+        .filter(|n| n.is_element())
+        .any(|n| {
+            let name = n.node_name();
+            if name
+                .as_deref()
+                .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
+            {
+                return true;
+            }
+            class_and_id(&n).is_some_and(|marks| {
+                marks
+                    .split_whitespace()
+                    .any(|token| OTHER_CONTENT_MARKERS.iter().any(|m| token.starts_with(m)))
+            })
+        })
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn published_of(page: &str) -> Option<(String, DateSource)> {
+        read(&Document::from(page)).published
+    }
+
+    fn day(text: &str, source: DateSource) -> Option<(String, DateSource)> {
+        Some((text.to_string(), source))
+    }
+
+    #[test]
+    fn an_unparseable_first_meta_gives_way_to_the_next_evidence() {
+        let page = r#"<html><head><meta name="date" content="soon">
+            <script type="application/ld+json">{"@graph":[{"@type":"WebPage"},
+            {"@type":"NewsArticle","dateCreated":"2022-1-26T08:00"}]}</script></head>
+            <body><p>Text.</p></body></html>"#;
+        assert_eq!(published_of(page), day("2022-01-26", DateSource::Meta));
+        let rfc = r#"<html><head><meta property="article:published_time" content="Sat, 19 Oct 2019 10:00:00 GMT"></head><body></body></html>"#;
+        assert_eq!(published_of(rfc), day("2019-10-19", DateSource::Meta));
+    }
+
+    #[test]
+    fn a_numeric_date_is_a_calendar_date_not_an_epoch() {
+        let page = r#"<html><head><meta name="pubdate" content="20231102"></head><body></body></html>"#;
+        assert_eq!(published_of(page), day("2023-11-02", DateSource::Meta));
+        let us = r#"<html lang="en-US"><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
+        assert_eq!(published_of(us), day("2023-11-01", DateSource::Meta));
+        let unknown = r#"<html><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
+        assert_eq!(published_of(unknown), None);
+    }
+
+    #[test]
+    fn the_wordpress_header_time_dates_the_article() {
+        let page = r#"<html><body><nav><time datetime="2019-01-01">menu</time></nav>
+            <article><header class="entry-header"><h1>Fair opens</h1>
+            <time class="entry-date published" datetime="2021-06-04T09:00:00+02:00">4 June</time>
+            <time class="updated" datetime="2021-06-09">9 June</time></header>
+            <p>The fair opened.</p></article>
+            <div class="comments"><time datetime="2021-07-01">July</time></div></body></html>"#;
+        assert_eq!(published_of(page), day("2021-06-04", DateSource::Meta));
+    }
+
+    #[test]
+    fn the_address_and_visible_dates() {
+        let page = r#"<html><head><link rel="canonical" href="https://example.test/news/2020/03/17/vote.html"></head><body><p>x</p></body></html>"#;
+        assert_eq!(published_of(page), day("2020-03-17", DateSource::Meta));
+        let byline = r#"<html><body><h1>Rathaus saniert</h1><div class="post-meta">Von Anna Berg | 6. Mai 2014</div><p>Text.</p></body></html>"#;
+        assert_eq!(published_of(byline), day("2014-05-06", DateSource::Text));
+        let line = r#"<html><body><h1>Flood defences</h1><p>March 3, 2021</p><p>Work began.</p></body></html>"#;
+        assert_eq!(published_of(line), day("2021-03-03", DateSource::Text));
+    }
+
+    #[test]
+    fn a_date_beside_the_weather_is_the_day_the_page_was_saved() {
+        let page = r#"<html><body><div class="top-bar"><span class="weather">-0.6 C</span>
+            <span class="today-date">Monday, March 20, 2023</span></div>
+            <p>Long article text without any date of its own.</p></body></html>"#;
+        assert_eq!(published_of(page), day("2023-03-20", DateSource::Saved));
+    }
+
+    #[test]
+    fn titles_without_the_site_name() {
+        let page = r#"<html><head><title>Harbour strike ends | Daily Harbour</title>
+            <meta property="og:site_name" content="Daily Harbour"></head><body></body></html>"#;
+        assert_eq!(read(&Document::from(page)).title, "Harbour strike ends");
+        let first = r#"<html><head><title>Daily Harbour - Harbour strike ends</title></head><body><h1>Harbour strike ends</h1></body></html>"#;
+        assert_eq!(read(&Document::from(first)).title, "Harbour strike ends");
+    }
+}

@@ -52,6 +52,96 @@ pub fn parse_published_in(text: &str, order: DayMonthOrder) -> Option<Date> {
     written_date(text, order)
 }
 
+/// The time zone a site most likely writes in, for timestamps a page gives in UTC: the
+/// day an article ran is the day where it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SiteZone {
+    /// Not known: a UTC timestamp keeps its UTC day.
+    #[default]
+    Unknown,
+    /// Central European time (UTC+1, +2 in summer): German, French, Italian, Spanish
+    /// (of Spain), Dutch, Polish, Czech, Scandinavian... pages.
+    CentralEurope,
+    /// US Eastern time (UTC-5, -4 in summer): `en-US` pages.
+    UsEastern,
+}
+
+impl SiteZone {
+    /// The zone a page's language tag implies.
+    pub fn for_language_tag(tag: &str) -> SiteZone {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let primary = tag.split('-').next().unwrap_or("");
+        const CENTRAL: &[&str] = &[
+            "de", "fr", "it", "nl", "pl", "cs", "sk", "hu", "hr", "sl", "sv", "da", "no", "nb",
+            "nn", "sr", "bs",
+        ];
+        if tag == "en-us" {
+            SiteZone::UsEastern
+        } else if CENTRAL.contains(&primary) || tag == "es" || tag == "es-es" {
+            SiteZone::CentralEurope
+        } else {
+            SiteZone::Unknown
+        }
+    }
+
+    /// Hours from UTC on a day (summer time approximated by the calendar: the few days
+    /// around a switch may be an hour off, which moves a day only near midnight).
+    fn offset_hours(self, day: Date) -> i64 {
+        let (month, day_of_month) = (day.month(), day.day());
+        match self {
+            SiteZone::Unknown => 0,
+            SiteZone::CentralEurope => {
+                let summer = (4..=9).contains(&month)
+                    || (month == 3 && day_of_month >= 25)
+                    || (month == 10 && day_of_month < 25);
+                if summer {
+                    2
+                } else {
+                    1
+                }
+            }
+            SiteZone::UsEastern => {
+                let summer = (4..=10).contains(&month)
+                    || (month == 3 && day_of_month >= 10)
+                    || (month == 11 && day_of_month < 3);
+                if summer {
+                    -4
+                } else {
+                    -5
+                }
+            }
+        }
+    }
+}
+
+/// Like [`parse_published_in`], but a timestamp written in UTC (`Z`, `+00:00`) is
+/// moved to the site's zone first.
+pub fn parse_published_at(text: &str, order: DayMonthOrder, zone: SiteZone) -> Option<Date> {
+    static UTC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{1,2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$",
+        )
+        .unwrap_or_else(|e| panic!("built-in UTC timestamp pattern is invalid: {e}"))
+    });
+    let text = text.trim();
+    if zone != SiteZone::Unknown {
+        if let Some(c) = UTC.captures(text) {
+            let day = iso_day_prefix(&c[1])?;
+            let hour: i64 = c[2].parse().ok()?;
+            let local_hour = hour + zone.offset_hours(day);
+            let shift = if local_hour >= 24 {
+                1
+            } else if local_hour < 0 {
+                -1
+            } else {
+                0
+            };
+            return day.checked_add(jiff::Span::new().days(shift)).ok();
+        }
+    }
+    parse_published_in(text, order)
+}
+
 /// `YYYYMMDD` (eight digits making a day from 1900 to 2099).
 fn compact_day(text: &str) -> Option<Date> {
     if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -161,6 +251,30 @@ mod tests {
         );
         // Too small to be a publication time: not 1970.
         assert_eq!(parse_published("1234567"), None);
+    }
+
+    #[test]
+    fn utc_timestamps_take_the_day_where_the_site_is() {
+        let europe = SiteZone::for_language_tag("de-DE");
+        let us = SiteZone::for_language_tag("en-US");
+        let any = DayMonthOrder::Unknown;
+        assert_eq!(
+            parse_published_at("2020-12-05T23:15:00Z", any, europe),
+            Some(Date::constant(2020, 12, 6))
+        );
+        assert_eq!(
+            parse_published_at("2023-11-09T03:28:35Z", any, us),
+            Some(Date::constant(2023, 11, 8))
+        );
+        assert_eq!(
+            parse_published_at("2023-11-09T03:28:35Z", any, SiteZone::Unknown),
+            Some(Date::constant(2023, 11, 9))
+        );
+        // A local offset is the local day already.
+        assert_eq!(
+            parse_published_at("2020-12-05T23:15:00+01:00", any, us),
+            Some(Date::constant(2020, 12, 5))
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
-use crate::dates::{self, DayMonthOrder};
+use crate::dates::{self, DayMonthOrder, SiteZone};
 use crate::model::DateSource;
 
 /// Meta tags (by `property`, `name` or `itemprop`, lower-case) that carry a publication
@@ -56,22 +56,27 @@ const MODIFIED_META: &[&str] = &[
 ];
 
 /// Ancestors that make a date (or a `<time>`) belong to something else than the
-/// article: navigation, page footers, asides, comments, related lists.
-const NOT_THE_ARTICLE: &[&str] = &["nav", "footer", "aside", "form"];
+/// article: navigation, page footers, asides.
+const NOT_THE_ARTICLE: &[&str] = &["nav", "footer", "aside"];
 
-/// Class or id token prefixes of blocks whose dates are not the article's.
+/// Class or id token prefixes of blocks whose dates are not the article's: comments,
+/// related lists, widgets. Looked for on the element and its close ancestors only
+/// ([`MARKED_ANCESTOR_DEPTH`]): a page may wrap its article in a `#sidebar` layout
+/// column.
 const OTHER_CONTENT_MARKERS: &[&str] = &[
     "comment",
     "related",
     "recommend",
     "sidebar",
     "widget",
-    "teaser",
     "footer",
     "more-",
     "popular",
     "trending",
 ];
+
+/// How many ancestors up a class or id marker still says where a date belongs.
+const MARKED_ANCESTOR_DEPTH: usize = 2;
 
 /// Class or id fragments of elements that hold an article's date or byline.
 const DATE_ELEMENT_MARKERS: &[&str] = &[
@@ -106,8 +111,16 @@ pub fn read(document: &Document) -> PageMeta {
         .first(&["og:url"])
         .or_else(|| canonical_url(document));
     let title = page_title(document, &metas, site.as_deref());
-    let order = day_month_order(document, &metas);
-    let published = published(document, &metas, url.as_deref(), order)
+    let language = language_tag(document, &metas);
+    let reading = DateReading {
+        order: language
+            .as_deref()
+            .map_or(DayMonthOrder::Unknown, DayMonthOrder::for_language_tag),
+        zone: language
+            .as_deref()
+            .map_or(SiteZone::Unknown, SiteZone::for_language_tag),
+    };
+    let published = published(document, &metas, url.as_deref(), reading)
         .map(|(day, source)| (day.to_string(), source));
     PageMeta {
         title,
@@ -210,16 +223,24 @@ fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> Strin
     title.to_string()
 }
 
-/// The day/month order of numeric dates, from the page's language tag.
-fn day_month_order(document: &Document, metas: &Metas) -> DayMonthOrder {
-    let tag = document
+/// The page's language tag (`<html lang>`, else `og:locale` or a language meta).
+fn language_tag(document: &Document, metas: &Metas) -> Option<String> {
+    document
         .select("html")
         .nodes()
         .first()
         .and_then(|h| h.attr("lang"))
         .map(|l| l.to_string())
-        .or_else(|| metas.first(&["og:locale", "content-language", "language"]));
-    tag.map_or(DayMonthOrder::Unknown, |t| DayMonthOrder::for_language_tag(&t))
+        .filter(|l| !l.trim().is_empty())
+        .or_else(|| metas.first(&["og:locale", "content-language", "language"]))
+}
+
+/// How the page's language says to read its dates: numeric day/month order, and the
+/// zone for timestamps given in UTC.
+#[derive(Debug, Clone, Copy)]
+struct DateReading {
+    order: DayMonthOrder,
+    zone: SiteZone,
 }
 
 type Day = jiff::civil::Date;
@@ -229,11 +250,12 @@ fn published(
     document: &Document,
     metas: &Metas,
     url: Option<&str>,
-    order: DayMonthOrder,
+    reading: DateReading,
 ) -> Option<(Day, DateSource)> {
-    let parse = |text: &str| dates::parse_published_in(text, order);
+    let order = reading.order;
+    let parse = |text: &str| dates::parse_published_at(text, order, reading.zone);
     let meta = || metas.all(PUBLISHED_META).find_map(|v| parse(&v));
-    let json_ld = || json_ld_date(document, &["datePublished", "dateCreated"], order);
+    let json_ld = || json_ld_date(document, &["datePublished", "dateCreated"], reading);
     let itemprop = || {
         document
             .select("[itemprop=datePublished]")
@@ -248,17 +270,30 @@ fn published(
                 parse(&value)
             })
     };
+    // Any other meta tag that names a publication or creation date.
+    let other_meta = || {
+        metas
+            .0
+            .iter()
+            .filter(|(key, _)| {
+                (key.contains("date") || key.contains("publish") || key.contains("created"))
+                    && !key.contains("modif")
+                    && !key.contains("updat")
+            })
+            .find_map(|(_, value)| parse(value))
+    };
     let from_url = || url.and_then(url_date);
     let modified = || {
         metas
             .all(MODIFIED_META)
             .find_map(|v| parse(&v))
-            .or_else(|| json_ld_date(document, &["dateModified"], order))
+            .or_else(|| json_ld_date(document, &["dateModified"], reading))
     };
     if let Some(day) = meta()
         .or_else(json_ld)
         .or_else(itemprop)
-        .or_else(|| time_element(document, order))
+        .or_else(other_meta)
+        .or_else(|| time_element(document, reading))
         .or_else(from_url)
     {
         return Some((day, DateSource::Meta));
@@ -274,15 +309,21 @@ fn published(
 
 /// The first date under one of `keys` in the page's JSON-LD blocks that parses. Read
 /// by pattern, not as JSON: pages often carry JSON-LD that is not valid JSON.
-fn json_ld_date(document: &Document, keys: &[&str], order: DayMonthOrder) -> Option<Day> {
+fn json_ld_date(document: &Document, keys: &[&str], reading: DateReading) -> Option<Day> {
     static FIELD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#""(datePublished|dateCreated|dateModified)"\s*:\s*"([^"]{4,60})""#)
             .unwrap_or_else(|e| panic!("built-in JSON-LD pattern is invalid: {e}"))
     });
+    // Some pages leave out the script's `type`: any script with a JSON-LD context.
     let blocks: Vec<String> = document
-        .select(r#"script[type="application/ld+json"]"#)
+        .select("script")
         .nodes()
         .iter()
+        .filter(|s| {
+            s.attr("type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                || (s.attr("type").is_none() && s.text().contains("\"@context\""))
+        })
         .map(|s| s.text().to_string())
         .collect();
     keys.iter().find_map(|key| {
@@ -290,7 +331,7 @@ fn json_ld_date(document: &Document, keys: &[&str], order: DayMonthOrder) -> Opt
             FIELD
                 .captures_iter(block)
                 .filter(|c| &c[1] == *key)
-                .find_map(|c| dates::parse_published_in(&c[2], order))
+                .find_map(|c| dates::parse_published_at(&c[2], reading.order, reading.zone))
         })
     })
 }
@@ -298,7 +339,7 @@ fn json_ld_date(document: &Document, keys: &[&str], order: DayMonthOrder) -> Opt
 /// A `<time>` of the article: one marked as the publication time (`pubdate`, a
 /// class naming it) first, else the first outside navigation, comments and related
 /// lists.
-fn time_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
+fn time_element(document: &Document, reading: DateReading) -> Option<Day> {
     let times: Vec<NodeRef> = document
         .select("time")
         .nodes()
@@ -308,8 +349,8 @@ fn time_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
         .collect();
     let read = |t: &NodeRef| {
         t.attr("datetime")
-            .and_then(|d| dates::parse_published_in(&d, order))
-            .or_else(|| dates::written_date(&t.text(), order))
+            .and_then(|d| dates::parse_published_at(&d, reading.order, reading.zone))
+            .or_else(|| dates::written_date(&t.text(), reading.order))
     };
     let marked = |t: &NodeRef| {
         t.has_attr("pubdate")
@@ -343,6 +384,9 @@ fn url_date(url: &str) -> Option<Day> {
 /// else a date line in the text just after the headline. A date in a today widget is
 /// the day the page was saved.
 fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateSource)> {
+    if let Some(day) = labelled_date(document, order) {
+        return Some((day, DateSource::Text));
+    }
     let mut saved = None;
     for node in document.select("body *").nodes() {
         let Some(marks) = class_and_id(node) else {
@@ -367,7 +411,105 @@ fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateS
     if let Some(day) = date_line_after_headline(document, order) {
         return Some((day, DateSource::Text));
     }
+    if let Some(day) = date_only_element(document, order) {
+        return Some((day, DateSource::Text));
+    }
     saved.map(|day| (day, DateSource::Saved))
+}
+
+/// Words that introduce an article's date: "Erstellt am: 30.01.2022", "Published on
+/// March 3, 2021", "Publié le 4 juin 2021", "Stand: 19.10.2019".
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:date|datum|fecha|data)\s*:|erstellt am|veröffentlicht am|veröffentlicht|publiziert am|stand|first published|published on|published|posted on|posted|publié le|publié|mis en ligne le|publicado el|publicado|pubblicato il|pubblicato|opublikowano|data publikacji|gepubliceerd op|gepubliceerd|publicerad|опубликовано|опубліковано)\s*:?\s*",
+    )
+    .unwrap_or_else(|e| panic!("built-in date label pattern is invalid: {e}"))
+});
+
+/// How far after its label a date may start (a weekday may stand between).
+const LABEL_TO_DATE_BYTES: usize = 16;
+
+/// The first date the page's visible text introduces with a date label.
+fn labelled_date(document: &Document, order: DayMonthOrder) -> Option<Day> {
+    let body = document.body()?;
+    let text = visible_text(&body);
+    DATE_LABEL.find_iter(&text).find_map(|label| {
+        let rest = &text[label.end()..];
+        let window = &rest[..floor_boundary(rest, 60)];
+        dates::find_written_dates(window, order)
+            .into_iter()
+            .find(|d| d.start <= LABEL_TO_DATE_BYTES)
+            .map(|d| d.day)
+    })
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The text a reader sees under `root`, each text node on its own line: no scripts or
+/// styles, no navigation, footers or asides.
+fn visible_text(root: &NodeRef) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            let text = node.text();
+            if !text.trim().is_empty() {
+                out.push_str(text.trim());
+                out.push('\n');
+            }
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        let skipped = node.node_name().is_some_and(|n| {
+            matches!(&*n, "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside")
+        });
+        if !skipped {
+            stack.extend(node.children_it(true));
+        }
+    }
+    out
+}
+
+/// Longest text of an element read as a date line of its own.
+const MAX_DATE_LINE_CHARS: usize = 40;
+
+/// The first element outside navigation, footers and asides whose own short text is
+/// mostly a date ("23.01.2019", "2021-10-16 | Notice", "2012-06-04 09:20:26").
+fn date_only_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
+    let body = document.body()?;
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if !node.is_element() || is_hidden_text(&node) {
+            continue;
+        }
+        if node.node_name()
+            .as_deref()
+            .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
+        {
+            continue;
+        }
+        let text = node.text();
+        let text = text.trim();
+        if !text.is_empty() && text.chars().count() <= MAX_DATE_LINE_CHARS {
+            if let Some(found) = dates::find_written_dates(text, order).first() {
+                if (found.end - found.start) * 2 >= text.len() && !is_today_widget(&node) {
+                    return Some(found.day);
+                }
+            }
+            continue;
+        }
+        stack.extend(node.children_it(true).filter(|c| c.is_element()));
+    }
+    None
 }
 
 /// The first complete date in the text that follows the page's first `<h1>`.
@@ -425,26 +567,26 @@ fn is_today_widget(node: &NodeRef) -> bool {
         .any(|marks| TODAY_WIDGET_MARKERS.iter().any(|m| marks.contains(m)))
 }
 
-/// Is an element inside navigation, a footer, an aside, a form, or a block of comments
-/// or related articles?
+/// Is an element inside navigation, a footer or an aside, or close inside a block of
+/// comments or related articles?
 fn outside_the_article(node: &NodeRef) -> bool {
-    std::iter::once(node.clone())
+    let mut lineage = std::iter::once(node.clone())
         .chain(node.ancestors_it(None))
-        .filter(|n| n.is_element())
-        .any(|n| {
-            let name = n.node_name();
-            if name
-                .as_deref()
-                .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
-            {
-                return true;
-            }
-            class_and_id(&n).is_some_and(|marks| {
+        .filter(|n| n.is_element());
+    lineage.by_ref().enumerate().any(|(depth, n)| {
+        if n.node_name()
+            .as_deref()
+            .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
+        {
+            return true;
+        }
+        depth <= MARKED_ANCESTOR_DEPTH
+            && class_and_id(&n).is_some_and(|marks| {
                 marks
                     .split_whitespace()
                     .any(|token| OTHER_CONTENT_MARKERS.iter().any(|m| token.starts_with(m)))
             })
-        })
+    })
 }
 
 fn collapse_whitespace(text: &str) -> String {

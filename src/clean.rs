@@ -173,10 +173,13 @@ impl Boilerplate {
             };
             remaining = after;
             let trimmed = line.trim();
-            if trimmed.is_empty() || self.is_dropped(trimmed) {
+            if trimmed.is_empty() {
                 continue;
             }
-            if could_be_boilerplate(trimmed) && self.header.is_match(trimmed) {
+            // Dropped lines above the title (a weather reading) are kept as header
+            // evidence too: beside a date line they make it a today widget.
+            let dropped = self.is_dropped(trimmed);
+            if dropped || (could_be_boilerplate(trimmed) && self.header.is_match(trimmed)) {
                 header.push(trimmed.to_string());
                 continue;
             }
@@ -281,7 +284,7 @@ mod tests {
         let clean = Boilerplate::shipped().split_text(text);
         assert_eq!(clean.title, "Troops gather near the border");
         assert_eq!(clean.body, "The first paragraph.");
-        assert_eq!(clean.header, vec!["Monday, March 20, 2023"]);
+        assert_eq!(clean.header, vec!["-0.6 C", "Monday, March 20, 2023"]);
     }
 
     #[test]

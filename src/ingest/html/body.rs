@@ -113,14 +113,26 @@ pub fn main_text(document: Document, page: &str) -> String {
     let walked = block_text(content.root());
     let whole: &str = &article.text_content;
     // Furniture rules that remove most of what the scorer kept misjudged the page.
-    if walked.trim().is_empty() || walked.len() * 3 < whole.len() {
-        if whole.trim().is_empty() {
-            return container_text(&Document::from(page));
+    let chosen = if walked.trim().is_empty() || walked.len() * 3 < whole.len() {
+        whole.to_string()
+    } else {
+        walked
+    };
+    // A short pick may be one block of a page whose text the scorer split up (recipes,
+    // product pages, short news): the page's article container, if much longer, wins.
+    if chosen.len() < SHORT_PICK_BYTES {
+        let container = container_text(&Document::from(page));
+        if container.len() > chosen.len() * SHORT_PICK_FACTOR {
+            return container;
         }
-        return whole.to_string();
     }
-    walked
+    chosen
 }
+
+/// Below this many bytes the scorer's pick is checked against the article container.
+const SHORT_PICK_BYTES: usize = 2_000;
+/// How many times longer the container must be to replace a short pick.
+const SHORT_PICK_FACTOR: usize = 2;
 
 /// The text of the page's `<article>` with the most text, else `<main>`, else the
 /// body: the walk used when the scoring pass finds no article.

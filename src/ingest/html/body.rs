@@ -102,6 +102,7 @@ pub fn main_text(document: Document, page: &str) -> String {
         char_threshold: MIN_ARTICLE_CHARS,
         ..Config::default()
     };
+    keep_datelines(&document);
     // A failure or panic inside the third-party pass costs this page its scoring only.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         Readability::with_document(document, None, Some(config)).and_then(|mut r| r.parse())
@@ -133,6 +134,18 @@ pub fn main_text(document: Document, page: &str) -> String {
 const SHORT_PICK_BYTES: usize = 2_000;
 /// How many times longer the container must be to replace a short pick.
 const SHORT_PICK_FACTOR: usize = 2;
+
+/// Readability takes an element marked `dateline` for the byline and removes it; a
+/// dateline ("TOKYO, March 17 -") opens the article's text (SPEC §2 dates by it), so
+/// the mark is taken off first.
+fn keep_datelines(document: &Document) {
+    for attribute in ["class", "id"] {
+        let selector = format!("[{attribute}*=dateline i]");
+        for node in document.select(&selector).nodes() {
+            node.remove_attr(attribute);
+        }
+    }
+}
 
 /// The text of the page's `<article>` with the most text, else `<main>`, else the
 /// body: the walk used when the scoring pass finds no article.
@@ -251,6 +264,15 @@ mod tests {
     const PARAGRAPHS: &str = "<p>The harbour authority of Portmere said on Tuesday that the strike by dockers, which had closed the port for nine days, was over after the union accepted a new offer on pay and hours.</p>
         <p>Ships that had waited at anchor outside the breakwater began to move into the inner basin in the afternoon, and the first containers were unloaded before dark, officials said.</p>
         <p>The union's regional secretary said members had voted by a wide margin to return, but warned that talks on pensions would continue through the spring.</p>";
+
+    #[test]
+    fn a_dateline_paragraph_stays_in_the_text() {
+        let page = format!(
+            r#"<html><body><article><h1>Strike ends</h1><p class="dateline">PORTMERE, March 17 -</p>{PARAGRAPHS}</article></body></html>"#
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("PORTMERE, March 17 -"), "{text}");
+    }
 
     #[test]
     fn class_tokens_not_substrings_mark_furniture() {

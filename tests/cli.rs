@@ -593,6 +593,26 @@ fn publication_dates_say_where_they_came_from() {
 }
 
 #[test]
+fn a_date_beside_the_weather_is_the_day_the_page_was_saved() {
+    let ws = Workspace::new();
+    let page = ws.path("saved.txt");
+    std::fs::write(
+        &page,
+        "-0.6 C\nMonday, March 20, 2023\n\nTalks on the border planned\n\nShelling resumed on Monday as envoys prepared for talks on Thursday.\n",
+    )
+    .unwrap();
+    let output = ws.run(&["extract", "saved.txt"]);
+    let article: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(article["title"], "Talks on the border planned");
+    assert_eq!(
+        (&article["published"], &article["published_source"]),
+        (&Value::from("2023-03-20"), &Value::from("saved"))
+    );
+    // Weekdays are not resolved against the day a copy was saved.
+    assert_eq!(article["dates"], Value::Array(vec![]), "{article}");
+}
+
+#[test]
 fn extract_lists_mentioned_days_with_offsets() {
     let ws = Workspace::new();
     let output = ws.run(&["extract", "news/2024-03-04-harbour-strike.txt"]);

@@ -238,8 +238,14 @@ mod tests {
 
     #[test]
     fn compact_and_written_dates_before_epochs() {
-        assert_eq!(parse_published("20231102"), Some(Date::constant(2023, 11, 2)));
-        assert_eq!(parse_published("2022-1-26"), Some(Date::constant(2022, 1, 26)));
+        assert_eq!(
+            parse_published("20231102"),
+            Some(Date::constant(2023, 11, 2))
+        );
+        assert_eq!(
+            parse_published("2022-1-26"),
+            Some(Date::constant(2022, 1, 26))
+        );
         assert_eq!(
             parse_published("Sat, 19 Oct 2019 08:00:00 +0200"),
             Some(Date::constant(2019, 10, 19))

@@ -52,13 +52,15 @@ pub fn publication_date(evidence: &Evidence) -> Option<Published> {
         source,
         anchors_text: true,
     };
+    // A page's today widget is weaker evidence than a dateline or a path.
+    let mut saved_hint = None;
     if let Some((text, source)) = evidence.hint {
         if let Some(day) = parse_published(text) {
-            return Some(Published {
-                day,
-                source: *source,
-                anchors_text: !DateSource::UNCERTAIN.contains(source),
-            });
+            if *source == DateSource::Saved {
+                saved_hint = Some(day);
+            } else {
+                return Some(found(day, *source));
+            }
         }
     }
     let header_day = evidence.header_lines.iter().find_map(|l| full_date_line(l));
@@ -66,7 +68,7 @@ pub fn publication_date(evidence: &Evidence) -> Option<Published> {
         Some(day) if !is_today_widget(evidence.header_lines) => {
             return Some(found(day, DateSource::Text))
         }
-        other => other,
+        other => other.or(saved_hint),
     };
     let mtime_day = (evidence.mtime > 0)
         .then(|| day_of_epoch_seconds(evidence.mtime))
@@ -97,8 +99,10 @@ pub fn publication_date(evidence: &Evidence) -> Option<Published> {
 /// day the page was saved.
 fn is_today_widget(header_lines: &[String]) -> bool {
     static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:-?\d{1,3}(?:[.,]\d)?\s*°?\s*[cf]|\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?)$")
-            .unwrap_or_else(|e| panic!("built-in widget pattern is invalid: {e}"))
+        Regex::new(
+            r"(?i)^(?:-?\d{1,3}(?:[.,]\d)?\s*°?\s*[cf]|\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?)$",
+        )
+        .unwrap_or_else(|e| panic!("built-in widget pattern is invalid: {e}"))
     });
     header_lines.iter().any(|l| WIDGET.is_match(l.trim()))
 }

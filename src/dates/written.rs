@@ -108,7 +108,18 @@ const MONTH_NAMES: &[[&str; 12]] = &[
         "diciembre",
     ],
     [
-        "ene", "fév", "mär", "abr", "mayo", "jun", "jul", "ago", "setiembre", "oct", "nov", "dic",
+        "ene",
+        "fév",
+        "mär",
+        "abr",
+        "mayo",
+        "jun",
+        "jul",
+        "ago",
+        "setiembre",
+        "oct",
+        "nov",
+        "dic",
     ],
     [
         "gennaio",
@@ -163,8 +174,18 @@ const MONTH_NAMES: &[[&str; 12]] = &[
         "dec",
     ],
     [
-        "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-        "oktober", "november", "desember",
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
     ],
     [
         "stycznia",
@@ -237,8 +258,8 @@ const MONTH_NAMES: &[[&str; 12]] = &[
         "грудня",
     ],
     [
-        "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül",
-        "ekim", "kasım", "aralık",
+        "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim",
+        "kasım", "aralık",
     ],
 ];
 
@@ -345,12 +366,30 @@ mod tests {
     fn numeric_forms() {
         let unknown = DayMonthOrder::Unknown;
         assert_eq!(day("2022-1-26", unknown), Some(Date::constant(2022, 1, 26)));
-        assert_eq!(day("2022-1-26T08:00", unknown), Some(Date::constant(2022, 1, 26)));
-        assert_eq!(day("2022/01/26", unknown), Some(Date::constant(2022, 1, 26)));
-        assert_eq!(day("26.01.2022", unknown), Some(Date::constant(2022, 1, 26)));
-        assert_eq!(day("am 6. 5. 2014", unknown), Some(Date::constant(2014, 5, 6)));
-        assert_eq!(day("26/01/2022", unknown), Some(Date::constant(2022, 1, 26)));
-        assert_eq!(day("01/26/2022", unknown), Some(Date::constant(2022, 1, 26)));
+        assert_eq!(
+            day("2022-1-26T08:00", unknown),
+            Some(Date::constant(2022, 1, 26))
+        );
+        assert_eq!(
+            day("2022/01/26", unknown),
+            Some(Date::constant(2022, 1, 26))
+        );
+        assert_eq!(
+            day("26.01.2022", unknown),
+            Some(Date::constant(2022, 1, 26))
+        );
+        assert_eq!(
+            day("am 6. 5. 2014", unknown),
+            Some(Date::constant(2014, 5, 6))
+        );
+        assert_eq!(
+            day("26/01/2022", unknown),
+            Some(Date::constant(2022, 1, 26))
+        );
+        assert_eq!(
+            day("01/26/2022", unknown),
+            Some(Date::constant(2022, 1, 26))
+        );
         assert_eq!(day("11/01/2023", unknown), None);
         assert_eq!(
             day("11/01/2023", DayMonthOrder::DayFirst),
@@ -383,8 +422,14 @@ mod tests {
         ] {
             assert_eq!(day(text, unknown), oct19, "{text}");
         }
-        assert_eq!(day("Am 6. Mai 2014", unknown), Some(Date::constant(2014, 5, 6)));
-        assert_eq!(day("3 März 2021", unknown), Some(Date::constant(2021, 3, 3)));
+        assert_eq!(
+            day("Am 6. Mai 2014", unknown),
+            Some(Date::constant(2014, 5, 6))
+        );
+        assert_eq!(
+            day("3 März 2021", unknown),
+            Some(Date::constant(2021, 3, 3))
+        );
     }
 
     #[test]

@@ -4,8 +4,17 @@
 //! SPEC §1 calls furniture that the container may still hold: share bars, related
 //! lists, newsletter boxes, captions, and blocks that are mostly links.
 
-use dom_query::{Document, NodeRef};
+use std::sync::LazyLock;
+
+use dom_query::{Document, Matcher, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
+
+use super::meta::matcher;
+
+static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| matcher("article"));
+static MAIN: LazyLock<Matcher> = LazyLock::new(|| matcher("main, [role=main]"));
+static DATELINE_CLASS: LazyLock<Matcher> = LazyLock::new(|| matcher("[class*=dateline i]"));
+static DATELINE_ID: LazyLock<Matcher> = LazyLock::new(|| matcher("[id*=dateline i]"));
 
 /// Elements whose whole subtree is never article text.
 const SKIPPED_ELEMENTS: &[&str] = &[
@@ -93,9 +102,13 @@ const LINK_BLOCK_SHARE_TENTHS: usize = 6;
 /// paragraphs) are common.
 const MIN_ARTICLE_CHARS: usize = 250;
 
-/// The main text, blocks on their own lines. `page` is the page's source, re-read by
-/// the plain container walk when the scoring pass finds nothing.
-pub fn main_text(document: Document, page: &str) -> String {
+/// The main text, blocks on their own lines.
+pub fn main_text(document: Document) -> String {
+    if let Some(text) = sole_article_text(&document) {
+        return text;
+    }
+    // Read before the scoring pass rewrites the tree: the fallback for a short pick.
+    let container = container_text(&document);
     let config = Config {
         keep_classes: true,
         text_mode: TextMode::Formatted,
@@ -108,7 +121,7 @@ pub fn main_text(document: Document, page: &str) -> String {
         Readability::with_document(document, None, Some(config)).and_then(|mut r| r.parse())
     }));
     let Ok(Ok(article)) = parsed else {
-        return container_text(&Document::from(page));
+        return container;
     };
     let content = Document::fragment(article.content);
     let walked = block_text(content.root());
@@ -121,14 +134,40 @@ pub fn main_text(document: Document, page: &str) -> String {
     };
     // A short pick may be one block of a page whose text the scorer split up (recipes,
     // product pages, short news): the page's article container, if much longer, wins.
-    if chosen.len() < SHORT_PICK_BYTES {
-        let container = container_text(&Document::from(page));
-        if container.len() > chosen.len() * SHORT_PICK_FACTOR {
-            return container;
-        }
+    if chosen.len() < SHORT_PICK_BYTES && container.len() > chosen.len() * SHORT_PICK_FACTOR {
+        return container;
     }
     chosen
 }
+
+/// The text of a page's only `<article>` when that is plainly the article: it holds
+/// most of the page's paragraph text and is not mostly links. Such a page (semantic
+/// markup, as most news sites write) needs no scoring pass, which costs more than
+/// parsing the page.
+fn sole_article_text(document: &Document) -> Option<String> {
+    let articles = document.select_matcher(&ARTICLE);
+    let [article] = articles.nodes() else {
+        return None;
+    };
+    let paragraphs = |root: &NodeRef| -> usize {
+        root.descendants_it()
+            .filter(|n| n.has_name("p"))
+            .map(|p| p.text().len())
+            .sum()
+    };
+    let inside = paragraphs(article);
+    let everywhere = document.body().map_or(0, |b| paragraphs(&b));
+    if inside < SOLE_ARTICLE_MIN_BYTES || inside * 10 < everywhere * SOLE_ARTICLE_SHARE_TENTHS {
+        return None;
+    }
+    let text = block_text(*article);
+    (text.len() >= SOLE_ARTICLE_MIN_BYTES).then_some(text)
+}
+
+/// Paragraph text an only `<article>` needs to be taken without scoring.
+const SOLE_ARTICLE_MIN_BYTES: usize = 150;
+/// Share of the page's paragraph text it must hold, in tenths.
+const SOLE_ARTICLE_SHARE_TENTHS: usize = 8;
 
 /// Below this many bytes the scorer's pick is checked against the article container.
 const SHORT_PICK_BYTES: usize = 2_000;
@@ -140,8 +179,12 @@ const SHORT_PICK_FACTOR: usize = 2;
 /// the mark is taken off first.
 fn keep_datelines(document: &Document) {
     for attribute in ["class", "id"] {
-        let selector = format!("[{attribute}*=dateline i]");
-        for node in document.select(&selector).nodes() {
+        let marked = if attribute == "class" {
+            &DATELINE_CLASS
+        } else {
+            &DATELINE_ID
+        };
+        for node in document.select_matcher(marked).nodes() {
             node.remove_attr(attribute);
         }
     }
@@ -151,13 +194,13 @@ fn keep_datelines(document: &Document) {
 /// body: the walk used when the scoring pass finds no article.
 fn container_text(document: &Document) -> String {
     let biggest_article = document
-        .select("article")
+        .select_matcher(&ARTICLE)
         .nodes()
         .iter()
         .max_by_key(|a| a.text().len())
         .cloned();
     let container = biggest_article
-        .or_else(|| document.select("main, [role=main]").nodes().first().cloned())
+        .or_else(|| document.select_matcher(&MAIN).nodes().first().cloned())
         .or_else(|| document.body())
         .unwrap_or_else(|| document.root());
     block_text(container)
@@ -189,7 +232,7 @@ fn block_text(root: NodeRef) -> String {
                 continue;
             }
             out.push('\n');
-            stack.push((node.clone(), true));
+            stack.push((node, true));
         }
         stack.extend(node.children_it(true).map(|c| (c, false)));
     }
@@ -203,42 +246,64 @@ fn is_marked_furniture(node: &NodeRef) -> bool {
     ["class", "id"].iter().any(|attribute| {
         node.attr(attribute).is_some_and(|value| {
             value.split_whitespace().any(|token| {
-                let token = token.to_ascii_lowercase();
-                FURNITURE_MARKERS.iter().any(|m| token.starts_with(m))
+                FURNITURE_MARKERS.iter().any(|m| {
+                    token
+                        .get(..m.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
+                })
             })
         })
     })
 }
 
-/// A short block whose text is mostly the text of its links.
+/// A short block whose text is mostly the text of its links. Counting stops past
+/// [`LINK_BLOCK_MAX_CHARS`], so a long block costs no more than a short one.
 fn is_link_list(node: &NodeRef) -> bool {
-    let visible = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
-    let total = visible(&node.text());
-    if total == 0 || total >= LINK_BLOCK_MAX_CHARS {
-        return false;
+    let mut total = 0;
+    let mut linked = 0;
+    let mut stack: Vec<(NodeRef, bool)> = vec![(*node, false)];
+    while let Some((current, in_link)) = stack.pop() {
+        if current.is_text() {
+            let count = current
+                .text()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count();
+            total += count;
+            if in_link {
+                linked += count;
+            }
+            if total >= LINK_BLOCK_MAX_CHARS {
+                return false;
+            }
+            continue;
+        }
+        if current.is_element() || current.is_document() || current.is_fragment() {
+            let in_link = in_link || current.has_name("a");
+            stack.extend(current.children_it(true).map(|c| (c, in_link)));
+        }
     }
-    let linked: usize = node
-        .descendants_it()
-        .filter(|d| d.has_name("a"))
-        .map(|a| visible(&a.text()))
-        .sum();
-    linked * 10 >= total * LINK_BLOCK_SHARE_TENTHS
+    total > 0 && linked * 10 >= total * LINK_BLOCK_SHARE_TENTHS
 }
 
 fn push_text(out: &mut String, text: &str) {
     let starts_with_space = text.starts_with(char::is_whitespace);
     let ends_with_space = text.ends_with(char::is_whitespace);
-    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if words.is_empty() {
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
         if starts_with_space && !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
         return;
-    }
+    };
     if starts_with_space && !out.ends_with([' ', '\n']) && !out.is_empty() {
         out.push(' ');
     }
-    out.push_str(&words);
+    out.push_str(first);
+    for word in words {
+        out.push(' ');
+        out.push_str(word);
+    }
     if ends_with_space {
         out.push(' ');
     }
@@ -246,7 +311,6 @@ fn push_text(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     /// The body as the page reader keeps it (this module's text, then the shipped
     /// boilerplate rules).

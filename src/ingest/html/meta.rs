@@ -9,11 +9,27 @@
 
 use std::sync::LazyLock;
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, Matcher, NodeRef};
 use regex::Regex;
 
 use crate::dates::{self, DayMonthOrder, SiteZone};
 use crate::model::DateSource;
+
+/// A built-in CSS selector, compiled once.
+pub(super) fn matcher(css: &str) -> Matcher {
+    Matcher::new(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e:?}"))
+}
+
+static META: LazyLock<Matcher> = LazyLock::new(|| matcher("meta"));
+static CANONICAL: LazyLock<Matcher> = LazyLock::new(|| matcher("link[rel=canonical]"));
+static H1: LazyLock<Matcher> = LazyLock::new(|| matcher("h1"));
+static TITLE: LazyLock<Matcher> = LazyLock::new(|| matcher("title"));
+static HTML: LazyLock<Matcher> = LazyLock::new(|| matcher("html"));
+static DATE_PUBLISHED: LazyLock<Matcher> = LazyLock::new(|| matcher("[itemprop=datePublished]"));
+static SCRIPT: LazyLock<Matcher> = LazyLock::new(|| matcher("script"));
+static TIME: LazyLock<Matcher> = LazyLock::new(|| matcher("time"));
+static BODY_ELEMENTS: LazyLock<Matcher> = LazyLock::new(|| matcher("body *"));
+static BODY_H1: LazyLock<Matcher> = LazyLock::new(|| matcher("body h1"));
 
 /// Meta tags (by `property`, `name` or `itemprop`, lower-case) that carry a publication
 /// time, best first.
@@ -107,9 +123,7 @@ pub struct PageMeta {
 pub fn read(document: &Document) -> PageMeta {
     let metas = Metas::read(document);
     let site = metas.first(&["og:site_name"]);
-    let url = metas
-        .first(&["og:url"])
-        .or_else(|| canonical_url(document));
+    let url = metas.first(&["og:url"]).or_else(|| canonical_url(document));
     let title = page_title(document, &metas, site.as_deref());
     let language = language_tag(document, &metas);
     let reading = DateReading {
@@ -137,7 +151,7 @@ struct Metas(Vec<(String, String)>);
 impl Metas {
     fn read(document: &Document) -> Metas {
         let mut metas = Vec::new();
-        for node in document.select("meta").nodes() {
+        for node in document.select_matcher(&META).nodes() {
             let Some(content) = node.attr("content") else {
                 continue;
             };
@@ -172,7 +186,7 @@ impl Metas {
 
 fn canonical_url(document: &Document) -> Option<String> {
     document
-        .select("link[rel=canonical]")
+        .select_matcher(&CANONICAL)
         .nodes()
         .iter()
         .find_map(|l| l.attr("href"))
@@ -183,14 +197,14 @@ fn canonical_url(document: &Document) -> Option<String> {
 /// `og:title`, else `<title>` without the site's name, else the first `<h1>`.
 fn page_title(document: &Document, metas: &Metas, site: Option<&str>) -> String {
     let h1 = document
-        .select("h1")
+        .select_matcher(&H1)
         .nodes()
         .first()
         .map(|h| collapse_whitespace(&h.text()))
         .filter(|h| !h.is_empty());
     let og = metas.first(&["og:title"]);
     let title = document
-        .select("title")
+        .select_matcher(&TITLE)
         .nodes()
         .first()
         .map(|t| collapse_whitespace(&t.text()))
@@ -205,7 +219,30 @@ fn page_title(document: &Document, metas: &Metas, site: Option<&str>) -> String 
 /// "Headline | Site" -> "Headline" when the suffix is the site name, or the part kept
 /// is the page's `<h1>`.
 fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
-    for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+    const SEPARATORS: [&str; 7] = [" | ", " - ", " – ", " — ", " :: ", " · ", " / "];
+    // "Headline - Section - Site" whose h1 is "Headline".
+    if let Some(h1) = h1.map(str::trim).filter(|h| !h.is_empty()) {
+        if let Some(rest) = title.strip_prefix(h1) {
+            if SEPARATORS.iter().any(|s| rest.starts_with(s)) {
+                return h1.to_string();
+            }
+        }
+    }
+    for separator in SEPARATORS {
+        // "Headline | example.com": a host name is a site name.
+        if let Some((head, tail)) = title.rsplit_once(separator) {
+            let tail = tail.trim();
+            let host_like = tail.contains('.')
+                && !tail.contains(' ')
+                && tail.rsplit('.').next().is_some_and(|tld| {
+                    (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
+                });
+            if host_like && !head.trim().is_empty() {
+                return head.trim().to_string();
+            }
+        }
+    }
+    for separator in SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator) {
             let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()));
             if tail_is_site || h1.is_some_and(|h| h.trim() == head.trim()) {
@@ -226,7 +263,7 @@ fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> Strin
 /// The page's language tag (`<html lang>`, else `og:locale` or a language meta).
 fn language_tag(document: &Document, metas: &Metas) -> Option<String> {
     document
-        .select("html")
+        .select_matcher(&HTML)
         .nodes()
         .first()
         .and_then(|h| h.attr("lang"))
@@ -258,7 +295,7 @@ fn published(
     let json_ld = || json_ld_date(document, &["datePublished", "dateCreated"], reading);
     let itemprop = || {
         document
-            .select("[itemprop=datePublished]")
+            .select_matcher(&DATE_PUBLISHED)
             .nodes()
             .iter()
             .find_map(|e| {
@@ -302,9 +339,7 @@ fn published(
     if let Some((day, DateSource::Text)) = visible {
         return Some((day, DateSource::Text));
     }
-    modified()
-        .map(|day| (day, DateSource::Meta))
-        .or(visible)
+    modified().map(|day| (day, DateSource::Meta)).or(visible)
 }
 
 /// The first date under one of `keys` in the page's JSON-LD blocks that parses. Read
@@ -316,7 +351,7 @@ fn json_ld_date(document: &Document, keys: &[&str], reading: DateReading) -> Opt
     });
     // Some pages leave out the script's `type`: any script with a JSON-LD context.
     let blocks: Vec<String> = document
-        .select("script")
+        .select_matcher(&SCRIPT)
         .nodes()
         .iter()
         .filter(|s| {
@@ -341,7 +376,7 @@ fn json_ld_date(document: &Document, keys: &[&str], reading: DateReading) -> Opt
 /// lists.
 fn time_element(document: &Document, reading: DateReading) -> Option<Day> {
     let times: Vec<NodeRef> = document
-        .select("time")
+        .select_matcher(&TIME)
         .nodes()
         .iter()
         .filter(|t| !outside_the_article(t))
@@ -388,7 +423,7 @@ fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateS
         return Some((day, DateSource::Text));
     }
     let mut saved = None;
-    for node in document.select("body *").nodes() {
+    for node in document.select_matcher(&BODY_ELEMENTS).nodes() {
         let Some(marks) = class_and_id(node) else {
             continue;
         };
@@ -456,7 +491,7 @@ fn floor_boundary(text: &str, at: usize) -> usize {
 /// styles, no navigation, footers or asides.
 fn visible_text(root: &NodeRef) -> String {
     let mut out = String::new();
-    let mut stack = vec![root.clone()];
+    let mut stack = vec![*root];
     while let Some(node) = stack.pop() {
         if node.is_text() {
             let text = node.text();
@@ -470,7 +505,10 @@ fn visible_text(root: &NodeRef) -> String {
             continue;
         }
         let skipped = node.node_name().is_some_and(|n| {
-            matches!(&*n, "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside")
+            matches!(
+                &*n,
+                "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside"
+            )
         });
         if !skipped {
             stack.extend(node.children_it(true));
@@ -491,7 +529,8 @@ fn date_only_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
         if !node.is_element() || is_hidden_text(&node) {
             continue;
         }
-        if node.node_name()
+        if node
+            .node_name()
             .as_deref()
             .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
         {
@@ -514,9 +553,9 @@ fn date_only_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
 
 /// The first complete date in the text that follows the page's first `<h1>`.
 fn date_line_after_headline(document: &Document, order: DayMonthOrder) -> Option<Day> {
-    let h1 = document.select("body h1").nodes().first().cloned()?;
+    let h1 = document.select_matcher(&BODY_H1).nodes().first().cloned()?;
     let mut text = String::new();
-    let mut node = h1.clone();
+    let mut node = h1;
     // Walk forward in document order: next siblings, then the parent's next siblings.
     'outer: while text.chars().count() < DATE_LINE_WINDOW_CHARS {
         let mut next = node.next_sibling();
@@ -561,7 +600,7 @@ fn class_and_id(node: &NodeRef) -> Option<String> {
 }
 
 fn is_today_widget(node: &NodeRef) -> bool {
-    std::iter::once(node.clone())
+    std::iter::once(*node)
         .chain(node.ancestors_it(Some(4)))
         .filter_map(|n| class_and_id(&n))
         .any(|marks| TODAY_WIDGET_MARKERS.iter().any(|m| marks.contains(m)))
@@ -570,7 +609,7 @@ fn is_today_widget(node: &NodeRef) -> bool {
 /// Is an element inside navigation, a footer or an aside, or close inside a block of
 /// comments or related articles?
 fn outside_the_article(node: &NodeRef) -> bool {
-    let mut lineage = std::iter::once(node.clone())
+    let mut lineage = std::iter::once(*node)
         .chain(node.ancestors_it(None))
         .filter(|n| n.is_element());
     lineage.by_ref().enumerate().any(|(depth, n)| {
@@ -618,11 +657,13 @@ mod tests {
 
     #[test]
     fn a_numeric_date_is_a_calendar_date_not_an_epoch() {
-        let page = r#"<html><head><meta name="pubdate" content="20231102"></head><body></body></html>"#;
+        let page =
+            r#"<html><head><meta name="pubdate" content="20231102"></head><body></body></html>"#;
         assert_eq!(published_of(page), day("2023-11-02", DateSource::Meta));
         let us = r#"<html lang="en-US"><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
         assert_eq!(published_of(us), day("2023-11-01", DateSource::Meta));
-        let unknown = r#"<html><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
+        let unknown =
+            r#"<html><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
         assert_eq!(published_of(unknown), None);
     }
 
@@ -662,5 +703,9 @@ mod tests {
         assert_eq!(read(&Document::from(page)).title, "Harbour strike ends");
         let first = r#"<html><head><title>Daily Harbour - Harbour strike ends</title></head><body><h1>Harbour strike ends</h1></body></html>"#;
         assert_eq!(read(&Document::from(first)).title, "Harbour strike ends");
+        let sections = r#"<html><head><title>Harbour strike ends - Ports - Daily Harbour</title></head><body><h1>Harbour strike ends</h1></body></html>"#;
+        assert_eq!(read(&Document::from(sections)).title, "Harbour strike ends");
+        let host = r#"<html><head><title>Harbour strike ends | DailyHarbour.com</title></head><body></body></html>"#;
+        assert_eq!(read(&Document::from(host)).title, "Harbour strike ends");
     }
 }

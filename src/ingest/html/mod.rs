@@ -115,7 +115,7 @@ fn unescape(text: &str) -> String {
 pub fn read_html(text: &str) -> RawArticle {
     let document = Document::from(text);
     let page = meta::read(&document);
-    let body_text = body::main_text(document, text);
+    let body_text = body::main_text(document);
     let body = Boilerplate::shipped().clean_body(&body_text);
     let body = drop_leading_line(&body, &page.title);
     RawArticle {

@@ -449,6 +449,9 @@ fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateS
     if let Some(day) = date_only_element(document, order) {
         return Some((day, DateSource::Text));
     }
+    if let Some(day) = first_visible_date(document, order) {
+        return Some((day, DateSource::Text));
+    }
     saved.map(|day| (day, DateSource::Saved))
 }
 
@@ -516,6 +519,19 @@ fn visible_text(root: &NodeRef) -> String {
     }
     out
 }
+
+/// The first complete date anywhere in the page's visible text (no navigation, footers
+/// or asides): the last resort among the dates a page shows.
+fn first_visible_date(document: &Document, order: DayMonthOrder) -> Option<Day> {
+    let body = document.body()?;
+    dates::find_written_dates(&visible_text(&body), order)
+        .into_iter()
+        .map(|d| d.day)
+        .find(|day| day.year() >= FIRST_PLAUSIBLE_PAGE_YEAR)
+}
+
+/// Web pages are not older than this.
+const FIRST_PLAUSIBLE_PAGE_YEAR: i16 = 1995;
 
 /// Longest text of an element read as a date line of its own.
 const MAX_DATE_LINE_CHARS: usize = 40;

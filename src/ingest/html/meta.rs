@@ -449,10 +449,11 @@ fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateS
     if let Some(day) = date_only_element(document, order) {
         return Some((day, DateSource::Text));
     }
-    if let Some(day) = first_visible_date(document, order) {
-        return Some((day, DateSource::Text));
-    }
-    saved.map(|day| (day, DateSource::Saved))
+    // A page with a today widget shows that day first: the widget's day is the
+    // better guess, and says what it is.
+    saved
+        .map(|day| (day, DateSource::Saved))
+        .or_else(|| first_visible_date(document, order).map(|day| (day, DateSource::Text)))
 }
 
 /// Words that introduce an article's date: "Erstellt am: 30.01.2022", "Published on

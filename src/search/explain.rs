@@ -20,7 +20,7 @@ const SHOWN: usize = 3;
 pub struct Explanation {
     pub score: f32,
     pub clauses: Vec<ClauseExplanation>,
-    /// Where the publication day came from: meta, field, text, path or mtime.
+    /// Where the publication day came from: meta, field, text, path, saved or mtime.
     pub published_source: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 
 mod body;
 mod meta;
+mod published;
 
 use std::sync::LazyLock;
 

@@ -35,7 +35,7 @@ pub fn read(document: &Document) -> PageMeta {
     let site = metas.first(&["og:site_name"]);
     let url = metas.first(&["og:url"]).or_else(|| canonical_url(document));
     let title = page_title(document, &metas, site.as_deref());
-    let language = language_tag(document, &metas);
+    let language = language_tag(document, &metas, url.as_deref());
     let published = published::publication(document, &metas, url.as_deref(), language.as_deref())
         .map(|(day, source)| (day.to_string(), source));
     PageMeta {
@@ -168,7 +168,9 @@ fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> Strin
 }
 
 /// The page's language tag (`<html lang>`, else `og:locale` or a language meta).
-fn language_tag(document: &Document, metas: &Metas) -> Option<String> {
+/// Without either, the language of the country domain of the page's address, for the
+/// domains whose countries write one language and one time zone.
+fn language_tag(document: &Document, metas: &Metas, url: Option<&str>) -> Option<String> {
     document
         .select_matcher(&HTML)
         .nodes()
@@ -177,6 +179,36 @@ fn language_tag(document: &Document, metas: &Metas) -> Option<String> {
         .map(|l| l.to_string())
         .filter(|l| !l.trim().is_empty())
         .or_else(|| metas.first(&["og:locale", "content-language", "language"]))
+        .or_else(|| url.and_then(country_domain_language).map(str::to_string))
+}
+
+/// The language of a country domain (`.de`, `.it`, ...), for reading that country's
+/// dates.
+fn country_domain_language(url: &str) -> Option<&'static str> {
+    const DOMAINS: &[(&str, &str)] = &[
+        ("de", "de"),
+        ("at", "de"),
+        ("fr", "fr"),
+        ("it", "it"),
+        ("es", "es"),
+        ("pl", "pl"),
+        ("nl", "nl"),
+        ("cz", "cs"),
+        ("sk", "sk"),
+        ("hu", "hu"),
+        ("hr", "hr"),
+        ("si", "sl"),
+        ("se", "sv"),
+        ("dk", "da"),
+        ("no", "no"),
+    ];
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let top = host.rsplit('.').next()?.to_ascii_lowercase();
+    DOMAINS
+        .iter()
+        .find(|(domain, _)| *domain == top)
+        .map(|(_, language)| *language)
 }
 
 fn collapse_whitespace(text: &str) -> String {

@@ -523,6 +523,15 @@ mod tests {
     }
 
     #[test]
+    fn a_utc_time_is_read_where_the_site_is() {
+        let italian = r#"<html><head><link rel="canonical" href="https://notizie.example.it/mondo/1265">
+            <meta property="datePublished" content="2020-12-05T23:15:0Z"></head><body></body></html>"#;
+        assert_eq!(published_of(italian), day("2020-12-06", DateSource::Meta));
+        let unknown = r#"<html><head><meta property="datePublished" content="2020-12-05T23:15:0Z"></head><body></body></html>"#;
+        assert_eq!(published_of(unknown), day("2020-12-05", DateSource::Meta));
+    }
+
+    #[test]
     fn the_wordpress_header_time_dates_the_article() {
         let page = r#"<html><body><nav><time datetime="2019-01-01">menu</time></nav>
             <article><header class="entry-header"><h1>Fair opens</h1>

@@ -356,15 +356,36 @@ fn visible_text(root: &NodeRef) -> String {
                 "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside"
             )
         });
-        if !skipped {
+        if !skipped && !is_other_content_block(&node) {
             stack.extend(node.children_it(true));
         }
     }
     out
 }
 
-/// The first complete date anywhere in the page's visible text (no navigation, footers
-/// or asides): the last resort among the dates a page shows.
+/// Class or id token prefixes of blocks a walk down the page skips whole: comments and
+/// lists of other articles (SPEC §2: never a date from them). Layout words such as
+/// `sidebar` are not among them: some pages put the article in a `#sidebar` column.
+const OTHER_ARTICLES_MARKERS: &[&str] = &[
+    "comment",
+    "related",
+    "recommend",
+    "popular",
+    "trending",
+    "more-",
+];
+
+/// Is this element a block of comments or of other articles, by its class or id?
+fn is_other_content_block(node: &NodeRef) -> bool {
+    class_and_id(node).is_some_and(|marks| {
+        marks
+            .split_whitespace()
+            .any(|token| OTHER_ARTICLES_MARKERS.iter().any(|m| token.starts_with(m)))
+    })
+}
+
+/// The first complete date anywhere in the page's visible text (no navigation, footers,
+/// asides, comments or related lists): the last resort among the dates a page shows.
 fn first_visible_date(document: &Document, order: DayMonthOrder) -> Option<Day> {
     let body = document.body()?;
     dates::find_written_dates(&visible_text(&body), order)
@@ -392,6 +413,7 @@ fn date_only_element(document: &Document, order: DayMonthOrder) -> Option<Day> {
             .node_name()
             .as_deref()
             .is_some_and(|name| NOT_THE_ARTICLE.contains(&name))
+            || is_other_content_block(&node)
         {
             continue;
         }
@@ -520,6 +542,14 @@ mod tests {
         let unknown =
             r#"<html><head><meta name="date" content="11/01/2023"></head><body></body></html>"#;
         assert_eq!(published_of(unknown), None);
+    }
+
+    #[test]
+    fn dates_of_comments_and_related_articles_are_not_the_article_s() {
+        let page = r#"<html><body><p>A story with no date of its own, long enough to read.</p>
+            <div class="related-posts"><p>3 May 2021</p><p>Bridge reopens, 4 May 2021</p></div>
+            <ol class="commentlist"><li>Anna, 6 May 2021: well said</li></ol></body></html>"#;
+        assert_eq!(published_of(page), None);
     }
 
     #[test]

@@ -181,7 +181,12 @@ fn published(
     if let Some((day, DateSource::Text)) = visible {
         return Some((day, DateSource::Text));
     }
-    modified().map(|day| (day, DateSource::Meta)).or(visible)
+    // A page with a today widget shows that day before any other: the widget's day,
+    // which says what it is, is a better guess than the first date of the text.
+    modified()
+        .map(|day| (day, DateSource::Meta))
+        .or(visible)
+        .or_else(|| first_visible_date(document, order).map(|day| (day, DateSource::Text)))
 }
 
 /// The first date under one of `keys` in the page's JSON-LD blocks that parses. Read
@@ -257,9 +262,9 @@ fn url_date(url: &str) -> Option<Day> {
     })
 }
 
-/// A date shown on the page: an element whose class or id names a date, time or byline,
-/// else a date line in the text just after the headline. A date in a today widget is
-/// the day the page was saved.
+/// A date shown on the page: after a date label, in an element whose class or id names
+/// a date, time or byline, in the text just after the headline, or in an element that
+/// holds little else. A date in a today widget is the day the page was saved.
 fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateSource)> {
     if let Some(day) = labelled_date(document, order) {
         return Some((day, DateSource::Text));
@@ -291,11 +296,7 @@ fn visible_date(document: &Document, order: DayMonthOrder) -> Option<(Day, DateS
     if let Some(day) = date_only_element(document, order) {
         return Some((day, DateSource::Text));
     }
-    // A page with a today widget shows that day first: the widget's day is the
-    // better guess, and says what it is.
-    saved
-        .map(|day| (day, DateSource::Saved))
-        .or_else(|| first_visible_date(document, order).map(|day| (day, DateSource::Text)))
+    saved.map(|day| (day, DateSource::Saved))
 }
 
 /// Words that introduce an article's date: "Erstellt am: 30.01.2022", "Published on

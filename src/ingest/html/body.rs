@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use dom_query::{Document, Matcher, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
 
+use super::has_marked_token;
 use super::meta::matcher;
 
 static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| matcher("article"));
@@ -273,20 +274,7 @@ fn block_text(root: NodeRef) -> String {
 }
 
 fn is_marked_furniture(node: &NodeRef) -> bool {
-    if node.has_attr("hidden") {
-        return true;
-    }
-    ["class", "id"].iter().any(|attribute| {
-        node.attr(attribute).is_some_and(|value| {
-            value.split_whitespace().any(|token| {
-                FURNITURE_MARKERS.iter().any(|m| {
-                    token
-                        .get(..m.len())
-                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
-                })
-            })
-        })
-    })
+    node.has_attr("hidden") || has_marked_token(node, FURNITURE_MARKERS)
 }
 
 /// A short block whose text is mostly the text of its links. Counting stops past

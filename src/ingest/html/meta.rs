@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use dom_query::{Document, Matcher};
 
-use super::published;
+use super::{collapse_whitespace, published};
 use crate::model::DateSource;
 
 /// A built-in CSS selector, compiled once.
@@ -209,10 +209,6 @@ fn country_domain_language(url: &str) -> Option<&'static str> {
         .iter()
         .find(|(domain, _)| *domain == top)
         .map(|(_, language)| *language)
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

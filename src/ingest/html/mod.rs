@@ -129,8 +129,25 @@ pub fn read_html(text: &str) -> RawArticle {
     }
 }
 
-fn collapse_whitespace(text: &str) -> String {
+pub(super) fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Does one of the element's class or id tokens start with one of `markers`
+/// (ASCII case ignored)? A whole token from its start: `share-bar` starts with
+/// `share`, `no-sidebar` does not start with `sidebar`.
+pub(super) fn has_marked_token(node: &dom_query::NodeRef, markers: &[&str]) -> bool {
+    ["class", "id"].iter().any(|attribute| {
+        node.attr(attribute).is_some_and(|value| {
+            value.split_whitespace().any(|token| {
+                markers.iter().any(|m| {
+                    token
+                        .get(..m.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
+                })
+            })
+        })
+    })
 }
 
 fn drop_leading_line(body: &str, title: &str) -> String {

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use dom_query::{Document, Matcher, NodeRef};
 use regex::Regex;
 
+use super::has_marked_token;
 use super::meta::{matcher, Metas};
 use crate::dates::{self, DayMonthOrder, SiteZone};
 use crate::model::DateSource;
@@ -378,11 +379,7 @@ const OTHER_ARTICLES_MARKERS: &[&str] = &[
 
 /// Is this element a block of comments or of other articles, by its class or id?
 fn is_other_content_block(node: &NodeRef) -> bool {
-    class_and_id(node).is_some_and(|marks| {
-        marks
-            .split_whitespace()
-            .any(|token| OTHER_ARTICLES_MARKERS.iter().any(|m| token.starts_with(m)))
-    })
+    has_marked_token(node, OTHER_ARTICLES_MARKERS)
 }
 
 /// The first complete date anywhere in the page's visible text (no navigation, footers,
@@ -501,12 +498,7 @@ fn outside_the_article(node: &NodeRef) -> bool {
         {
             return true;
         }
-        depth <= MARKED_ANCESTOR_DEPTH
-            && class_and_id(&n).is_some_and(|marks| {
-                marks
-                    .split_whitespace()
-                    .any(|token| OTHER_CONTENT_MARKERS.iter().any(|m| token.starts_with(m)))
-            })
+        depth <= MARKED_ANCESTOR_DEPTH && has_marked_token(&n, OTHER_CONTENT_MARKERS)
     })
 }
 

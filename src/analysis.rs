@@ -147,6 +147,24 @@ pub fn prefix_at_char_boundary(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// Where a language code stands among the languages dossier names (none for a code
+/// it does not know), and how many there are: for tables kept per language.
+pub fn language_slot(code: &str) -> Option<usize> {
+    LANGUAGES.iter().position(|(_, c2, _)| *c2 == code)
+}
+
+/// How many languages dossier names (the slots of [`language_slot`]).
+pub fn language_count() -> usize {
+    LANGUAGES.len()
+}
+
+/// Does rust-stemmers have a Snowball stemmer for this language?
+pub fn has_stemmer(code: &str) -> bool {
+    LANGUAGES
+        .iter()
+        .any(|(_, c2, algorithm)| *c2 == code && algorithm.is_some())
+}
+
 /// Every language code the analyzer knows, for validating `lang:` filters.
 pub fn known_languages() -> impl Iterator<Item = &'static str> {
     LANGUAGES.iter().map(|(_, c2, _)| *c2)

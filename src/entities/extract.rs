@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
+use super::foreign::ForeignNames;
 use super::furniture::mask;
 use super::gazetteer::{alias_key, write_alias_key, Form, Gazetteer};
 use super::lexicon::{push_key_word, Lexicon};
@@ -49,6 +50,8 @@ pub fn extraction_identity() -> &'static str {
             super::gazetteer::PEOPLE,
             super::gazetteer::TITLES,
             super::not_names::NOT_NAMES,
+            super::foreign::FOREIGN_NAMES,
+            super::foreign::HOMONYMS,
             crate::clean::BOILERPLATE_RULES,
         ] {
             hasher.update(text.as_bytes());
@@ -81,6 +84,7 @@ static SHIPPED: LazyLock<Arc<EntityExtractor>> = LazyLock::new(|| {
     Arc::new(EntityExtractor {
         gazetteer: Gazetteer::shipped().clone(),
         user: UserEntities::default(),
+        foreign: ForeignNames::default(),
         active: true,
     })
 });
@@ -89,6 +93,8 @@ static SHIPPED: LazyLock<Arc<EntityExtractor>> = LazyLock::new(|| {
 pub struct EntityExtractor {
     gazetteer: Gazetteer,
     user: UserEntities,
+    /// The names in other languages, per language, built on first use.
+    foreign: ForeignNames,
     /// False only for measurements of indexing without extraction.
     active: bool,
 }
@@ -101,6 +107,7 @@ impl EntityExtractor {
         Ok(EntityExtractor {
             gazetteer,
             user,
+            foreign: ForeignNames::default(),
             active: true,
         })
     }
@@ -111,6 +118,7 @@ impl EntityExtractor {
         EntityExtractor {
             gazetteer: self.gazetteer.clone(),
             user: self.user.clone(),
+            foreign: ForeignNames::default(),
             active: false,
         }
     }
@@ -135,7 +143,40 @@ impl EntityExtractor {
         &self.user
     }
 
-    /// Every mention in `text`, in order. Furniture (earnings tables, tickers, bylines,
+    /// Every mention in `text`, written in `lang` (an ISO 639-1 code), in order. English
+    /// text is read by the tagger and the lists ([`EntityExtractor::extract`]); text in
+    /// another language by the lists alone, in that language's names and inflections
+    /// (`foreign.rs`): the tagger learnt English, and its guesses elsewhere are noise.
+    pub fn extract_in(&self, text: &str, lang: &str) -> Vec<Mention> {
+        if !self.active {
+            return Vec::new();
+        }
+        match self.foreign.table(&self.gazetteer, lang) {
+            None => self.extract(text),
+            Some(table) => {
+                let mut mentions = table.mentions(&self.gazetteer, &mask(text));
+                self.user.apply_to_mentions(&mut mentions);
+                mentions
+            }
+        }
+    }
+
+    /// The mentions of a title in `lang`: [`EntityExtractor::extract_title`] for English,
+    /// the lists alone for other languages.
+    pub fn extract_title_in<'b>(
+        &self,
+        title: &str,
+        lang: &str,
+        body: impl Iterator<Item = (EntityKind, &'b str, &'b [(usize, usize)])> + Clone,
+        body_text: &str,
+    ) -> Vec<Mention> {
+        match self.foreign.table(&self.gazetteer, lang) {
+            None => self.extract_title(title, body, body_text),
+            Some(_) => self.extract_in(title, lang),
+        }
+    }
+
+    /// Every mention in English `text`, in order. Furniture (earnings tables, tickers, bylines,
     /// credits, the author's biography) is not read.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         if !self.active {

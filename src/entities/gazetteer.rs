@@ -383,6 +383,13 @@ impl Gazetteer {
         self.title_starts.contains(word_key)
     }
 
+    /// Every alias key with its entity's id (an index into `entries`) and form.
+    pub fn alias_ids(&self) -> impl Iterator<Item = (&str, u32, Form)> {
+        self.aliases
+            .iter()
+            .map(|(k, &(id, form))| (k.as_str(), id, form))
+    }
+
     /// Every alias with its entity (for validation and listing).
     pub fn aliases(&self) -> impl Iterator<Item = (&str, &Entry, Form)> {
         self.aliases

@@ -5,6 +5,7 @@
 //! into tagger features.
 
 pub mod extract;
+pub mod foreign;
 pub mod furniture;
 pub mod gazetteer;
 pub mod lexicon;

@@ -159,19 +159,25 @@ pub fn mentioned_days(body: &str, anchor: Option<Date>) -> Vec<DateMentionJson> 
 
 /// The entities of an article with their body mentions, in order of first mention;
 /// then the countries of the places named, and the entities named only in the title,
-/// without mentions.
-pub fn article_entities(title: &str, body: &str, extractor: &EntityExtractor) -> Vec<EntityJson> {
-    article_entities_and_title(title, body, extractor).0
+/// without mentions. `lang` is the article's language (ISO 639-1).
+pub fn article_entities(
+    title: &str,
+    body: &str,
+    lang: &str,
+    extractor: &EntityExtractor,
+) -> Vec<EntityJson> {
+    article_entities_and_title(title, body, lang, extractor).0
 }
 
 /// [`article_entities`], and the title's own mentions.
 pub fn article_entities_and_title(
     title: &str,
     body: &str,
+    lang: &str,
     extractor: &EntityExtractor,
 ) -> (Vec<EntityJson>, Vec<Mention>) {
     let mut entities = Vec::new();
-    group_mentions(body, extractor.extract(body), &mut entities);
+    group_mentions(body, extractor.extract_in(body, lang), &mut entities);
     let places: Vec<String> = entities
         .iter()
         .filter(|e| e.kind == EntityKind::Place)
@@ -197,7 +203,7 @@ pub fn article_entities_and_title(
         .iter()
         .zip(&spans)
         .map(|(e, spans)| (e.kind, e.name.as_str(), spans.as_slice()));
-    let title_mentions = extractor.extract_title(title, body_entities, body);
+    let title_mentions = extractor.extract_title_in(title, lang, body_entities, body);
     for mention in &title_mentions {
         if !entities
             .iter()
@@ -235,7 +241,7 @@ pub fn analyse(
         .clone()
         .or_else(|| article.url.as_deref().and_then(url_host));
     let (entities, title_mentions) =
-        article_entities_and_title(&article.title, &article.body, extractor);
+        article_entities_and_title(&article.title, &article.body, lang, extractor);
     let weak = weak_entities(&entities, &article.body, extractor);
     AnalysedArticle {
         key: article_key(origin.file_key, article.record),

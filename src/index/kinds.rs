@@ -222,7 +222,9 @@ fn read_back(
         .and_then(|v| v.as_datetime())
         .and_then(crate::dates::from_tantivy);
     let published_source = text(fields.published_source).and_then(|s| DateSource::parse(&s));
-    let (mut entities, mut title_mentions) = article_entities_and_title(&title, &body, extractor);
+    let lang = crate::analysis::detect_language(&title, &body);
+    let (mut entities, mut title_mentions) =
+        article_entities_and_title(&title, &body, lang, extractor);
     for entity in &mut entities {
         if let Some(kind) = decisions.get(&entity.name) {
             entity.kind = *kind;
@@ -240,7 +242,7 @@ fn read_back(
         key: key.clone(),
         path: text(fields.path).unwrap_or_default(),
         record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
-        lang: crate::analysis::detect_language(&title, &body),
+        lang,
         title,
         body,
         published,

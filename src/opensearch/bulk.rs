@@ -155,7 +155,7 @@ fn document(
             // The mentions, found again from the stored text with the index's lists, as
             // `dossier extract` and the article page find them.
             let (entities, title_mentions) =
-                article_entities_and_title(&hit.title, body, &snapshot.extractor);
+                article_entities_and_title(&hit.title, body, &hit.lang, &snapshot.extractor);
             let body_spans: Vec<(usize, usize, String)> = entities
                 .iter()
                 .flat_map(|e| {

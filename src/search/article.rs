@@ -45,7 +45,7 @@ pub fn article(snapshot: &Snapshot, id: &str, plan: Option<&Plan>) -> Result<Opt
     };
     let hit = loaded.hit;
     let body = loaded.body;
-    let entities = article_entities(&hit.title, &body, &snapshot.extractor);
+    let entities = article_entities(&hit.title, &body, &hit.lang, &snapshot.extractor);
     let day = hit.published.as_deref().and_then(|d| d.parse().ok());
     let source = hit.published_source.as_deref().and_then(DateSource::parse);
     let days = mentioned_days(&body, text_anchor(day, source, &body));

@@ -28,7 +28,7 @@ impl Plan {
         Analysed {
             tokens: analyzer.tokens(text),
             mentions: if with_mentions {
-                self.extractor.extract(text)
+                self.extractor.extract_in(text, analyzer.lang())
             } else {
                 Vec::new()
             },

@@ -145,9 +145,7 @@ fn score(marked: &str) -> BTreeMap<String, Score> {
             }
         }
         for mention in &item.gold {
-            let listed = gazetteer
-                .find(kind_of(&mention.2), &mention.3)
-                .is_some();
+            let listed = gazetteer.find(kind_of(&mention.2), &mention.3).is_some();
             if listed {
                 score.listed_gold += 1;
             }

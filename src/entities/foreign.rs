@@ -44,10 +44,10 @@ const LATIN_SLAVIC: &[&str] = &["pl", "cs", "sk", "hr", "sl"];
 /// Belarusian (as written; folded before use).
 const CYRILLIC_ENDINGS: &[&str] = &[
     // nouns
-    "ами", "ями", "ах", "ях", "ов", "ев", "ей", "ой", "ом", "ем", "ам", "ям", "ию", "ия",
-    "ии", "ие", "ье", "ья", "ью", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", // adjectives
-    "ого", "его", "ому", "ему", "ыми", "ими", "ый", "ий", "ая", "яя", "ое", "ее", "ые", "ых",
-    "их", "ым", "им", "ую", "юю", "ою", "ею", // surnames in -ов, -ев, -ин
+    "ами", "ями", "ах", "ях", "ов", "ев", "ей", "ой", "ом", "ем", "ам", "ям", "ию", "ия", "ии",
+    "ие", "ье", "ья", "ью", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", // adjectives
+    "ого", "его", "ому", "ему", "ыми", "ими", "ый", "ий", "ая", "яя", "ое", "ее", "ые", "ых", "их",
+    "ым", "им", "ую", "юю", "ою", "ею", // surnames in -ов, -ев, -ин
     "ова", "ову", "овым", "ове", "ева", "еву", "евым", "ина", "ину", "иным", "ине",
     // Ukrainian
     "ові", "еві", "єві", "ів", "їв", "єю", "ої", "ій", "ім", "і", "ї", "є",
@@ -56,8 +56,8 @@ const CYRILLIC_ENDINGS: &[&str] = &[
 /// Case endings of nouns and adjectives in Polish, Czech and Slovak (as written;
 /// folded before use). Polish "-ów" is left out: it ends "Kijów" and "Kraków" too.
 const LATIN_SLAVIC_ENDINGS: &[&str] = &[
-    "ami", "ach", "owi", "iem", "ego", "emu", "ich", "ych", "ymi", "imi", "iej", "ej", "em",
-    "om", "ie", "ia", "ii", "ią", "ym", "im", "ą", "ę", "a", "e", "i", "o", "u", "y",
+    "ami", "ach", "owi", "iem", "ego", "emu", "ich", "ych", "ymi", "imi", "iej", "ej", "em", "om",
+    "ie", "ia", "ii", "ią", "ym", "im", "ą", "ę", "a", "e", "i", "o", "u", "y",
 ];
 
 /// The endings a Cyrillic list name's own form (a nominative) is read without: those
@@ -295,7 +295,14 @@ impl NameTable {
     /// Files a name under its keys. An exact key another entity has already stays
     /// that entity's; a stem two entities share is nobody's (Spanish stems "Madrid"
     /// and "Madras" alike): they are then found by their exact spellings only.
-    fn add(&mut self, name: &str, id: u32, form: Form, cased: bool, shared: &mut FxHashSet<String>) {
+    fn add(
+        &mut self,
+        name: &str,
+        id: u32,
+        form: Form,
+        cased: bool,
+        shared: &mut FxHashSet<String>,
+    ) {
         for (key, exact) in self.keys_of(name) {
             match self.names.get(&key) {
                 Some(listed) if listed.id == id => continue,
@@ -402,7 +409,14 @@ impl NameTable {
         found
     }
 
-    fn may_read(&self, text: &str, sentence: &[Span], i: usize, last: usize, listed: Listed) -> bool {
+    fn may_read(
+        &self,
+        text: &str,
+        sentence: &[Span],
+        i: usize,
+        last: usize,
+        listed: Listed,
+    ) -> bool {
         let written = &text[sentence[i].start..sentence[last].end];
         if listed.cased && !written.chars().any(char::is_uppercase) {
             return false;
@@ -576,7 +590,11 @@ mod tests {
         let mut rows = 0;
         for row in foreign_rows() {
             rows += 1;
-            assert!(names.contains(row.canonical), "{} is in no list", row.canonical);
+            assert!(
+                names.contains(row.canonical),
+                "{} is in no list",
+                row.canonical
+            );
             assert!(
                 row.lang == ANY_LANGUAGE || language_slot(row.lang).is_some(),
                 "unknown language {}",
@@ -612,7 +630,9 @@ mod tests {
 
     fn meet(lang: &str, name: &str, written: &str) -> bool {
         let listed = keys(lang, name, true);
-        keys(lang, written, false).iter().any(|k| listed.contains(k))
+        keys(lang, written, false)
+            .iter()
+            .any(|k| listed.contains(k))
     }
 
     #[test]
@@ -641,15 +661,24 @@ mod tests {
     fn a_lower_case_word_is_not_a_capitalised_name() {
         // "Чад" is the country; "чад" is fumes.
         assert_eq!(found("ru", "Над кухней стоял чад."), vec![]);
-        assert_eq!(found("ru", "Переговоры в Чаде."), pairs(&[("Чаде", "Chad")]));
+        assert_eq!(
+            found("ru", "Переговоры в Чаде."),
+            pairs(&[("Чаде", "Chad")])
+        );
     }
 
     #[test]
     fn a_homonym_is_a_name_only_after_a_place_preposition() {
         // "Того" is Togo and the pronoun "of that".
         assert_eq!(found("ru", "Того же дня пришли новости."), vec![]);
-        assert_eq!(found("ru", "Выборы в Того перенесли."), pairs(&[("Того", "Togo")]));
+        assert_eq!(
+            found("ru", "Выборы в Того перенесли."),
+            pairs(&[("Того", "Togo")])
+        );
         assert_eq!(found("de", "Das Essen war kalt."), vec![]);
-        assert_eq!(found("de", "Die Polizei in Essen ermittelt."), pairs(&[("Essen", "Essen")]));
+        assert_eq!(
+            found("de", "Die Polizei in Essen ermittelt."),
+            pairs(&[("Essen", "Essen")])
+        );
     }
 }

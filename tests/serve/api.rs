@@ -263,3 +263,43 @@ fn stats_are_what_the_cli_prints() {
     let server = ws.serve(&[]);
     assert_eq!(server.json("/api/stats"), ws.cli_json(&["stats"]));
 }
+
+#[test]
+fn one_actor_across_languages_in_the_api() {
+    // Actors across languages (SPEC 2): the API counts the Russian and the German
+    // spelling of Belarus as one place, as the CLI does.
+    let ws = Workspace::bare();
+    std::fs::create_dir(ws.path("news")).unwrap();
+    std::fs::write(
+        ws.path("news/ru.txt"),
+        "Войска остаются в Белоруссии\n\nРоссийские войска остаются в Белоруссии после \
+         учений, сообщили в Минске. Переговоры прошли в Женеве без результата.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path("news/de.txt"),
+        "Truppen bleiben in Weißrussland\n\nRussische Truppen bleiben nach dem Manöver in \
+         Weißrussland, berichten Beobachter. Die Gespräche in Genf endeten ohne Ergebnis.\n",
+    )
+    .unwrap();
+    assert!(ws.cli(&["index", "news", "-q"]).status.success());
+    let server = ws.serve(&[]);
+    let api = server.json(&format!(
+        "/api/search?q={}&facets=1",
+        encode("place:Belarus")
+    ));
+    let cli = ws.cli_json(&["search", "--facets", "--", "place:Belarus"]);
+    assert_eq!(without_time(api.clone()), without_time(cli));
+    assert_eq!(api["total"], 2);
+    let places = server.json(&format!(
+        "/api/facet?kind=place&q={}",
+        encode("place:Belarus")
+    ));
+    let belarus = places["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["value"] == "Belarus")
+        .cloned();
+    assert_eq!(belarus.map(|v| v["count"].clone()), Some(2.into()));
+}

@@ -382,9 +382,10 @@ impl NameTable {
         let mut found = None;
         // The keys read so far that a longer name may still start with.
         let mut open: Vec<String> = Vec::new();
-        for last in i..sentence.len().min(i + self.longest_words) {
+        let stop = sentence.len().min(i + self.longest_words);
+        for (last, word_keys) in keys.iter().enumerate().take(stop).skip(i) {
             let mut next = Vec::new();
-            for word_key in &keys[last] {
+            for word_key in word_keys {
                 let candidates: Vec<String> = if last == i {
                     vec![word_key.clone()]
                 } else {
@@ -423,10 +424,11 @@ impl NameTable {
         }
         // A name of three letters or fewer is an acronym: "ONU", "ЕС", not French "Un"
         // or Spanish "Es" for the English lists' "UN" and "ES".
-        if listed.cased && written.chars().filter(|c| c.is_alphabetic()).count() <= 3 {
-            if written.chars().any(char::is_lowercase) {
-                return false;
-            }
+        if listed.cased
+            && written.chars().filter(|c| c.is_alphabetic()).count() <= 3
+            && written.chars().any(char::is_lowercase)
+        {
+            return false;
         }
         if listed.homonym {
             let before = i

@@ -104,15 +104,45 @@ fn clearly_english(text: &str) -> bool {
     words >= 30 && markers * 100 >= words * 15
 }
 
+/// At least this many words without a capital, and they may overrule the detector.
+const MIN_LOWERCASE_WORDS: usize = 5;
+
+/// The words of a text that do not start with a capital or a digit, joined by spaces.
+/// Names and numbers say little about the language around them, and a results table
+/// ("Feyenoord Rotterdam 2 Vitesse Arnhem 1", under one English line) is mostly names
+/// that a letter-trigram detector takes for Dutch. Function words are lower-case in
+/// every cased language (German nouns aside), and words of scripts without case all
+/// count. None when there are too few.
+fn lowercase_words(text: &str) -> Option<String> {
+    let mut sample = String::with_capacity(text.len());
+    let mut count = 0;
+    for (start, end) in WordSpans::new(text) {
+        let word = &text[start..end];
+        if word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !c.is_uppercase())
+        {
+            sample.push_str(word);
+            sample.push(' ');
+            count += 1;
+        }
+    }
+    (count >= MIN_LOWERCASE_WORDS).then_some(sample)
+}
+
 /// Detects an article's language and returns its ISO 639-1 code (English when unsure).
+/// Another language detected from the whole text gives way to English when the words
+/// without a capital are English (a table of foreign names in an English report).
 pub fn detect_language(title: &str, body: &str) -> &'static str {
-    if clearly_english(prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES)) {
+    let body = prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES);
+    if clearly_english(body) {
         return DEFAULT_LANG;
     }
     let mut sample = String::with_capacity(LANGUAGE_SAMPLE_BYTES + title.len() + 1);
     sample.push_str(title);
     sample.push('\n');
-    sample.push_str(prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES));
+    sample.push_str(body);
     static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
     let detector = DETECTOR.get_or_init(|| {
         let known = whatlang::Lang::all()
@@ -124,7 +154,13 @@ pub fn detect_language(title: &str, body: &str) -> &'static str {
     let Some(info) = detector.detect(&sample) else {
         return DEFAULT_LANG;
     };
-    if !info.is_reliable() {
+    if !info.is_reliable() || info.lang() == whatlang::Lang::Eng {
+        return DEFAULT_LANG;
+    }
+    let lowercase_english = lowercase_words(&sample)
+        .and_then(|words| detector.detect_lang(&words))
+        .is_some_and(|lang| lang == whatlang::Lang::Eng);
+    if lowercase_english {
         return DEFAULT_LANG;
     }
     let code3 = info.lang().code();
@@ -705,5 +741,25 @@ mod tests {
         assert_eq!(detect_language("", en), "en");
         let ru = "Президент встретился с премьер-министром в понедельник, чтобы обсудить санкции и торговлю.";
         assert_eq!(detect_language("", ru), "ru");
+    }
+
+    #[test]
+    fn a_results_table_under_an_english_line_is_english() {
+        // Team names look Dutch to a letter-trigram detector; the words around them
+        // are English.
+        let table = "AMSTERDAM 1996-08-25\nResults of Dutch first division soccer matches \
+            played on Sunday :\nFeyenoord Rotterdam 2 Vitesse Arnhem 1\nWillem II Tilburg 0 \
+            Roda JC Kerkrade 3\nNAC Breda 1 Fortuna Sittard 1\nGroningen 2 Heerenveen 2\n\
+            Standings : Feyenoord 3 2 1 0 7 2 7 , Ajax Amsterdam 3 2 0 1 5 3 6\n";
+        assert_eq!(
+            detect_language("SOCCER - DUTCH FIRST DIVISION RESULTS", table),
+            "en"
+        );
+        let dutch = "De minister van Buitenlandse Zaken heeft dinsdag in Den Haag gezegd dat \
+            het kabinet de sancties tegen Rusland wil uitbreiden.";
+        assert_eq!(detect_language("", dutch), "nl");
+        let german = "Die Bundesregierung hat am Dienstag in Berlin neue Sanktionen gegen \
+            Russland beschlossen, teilte ein Sprecher mit.";
+        assert_eq!(detect_language("", german), "de");
     }
 }

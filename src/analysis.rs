@@ -131,9 +131,84 @@ fn lowercase_words(text: &str) -> Option<String> {
     (count >= MIN_LOWERCASE_WORDS).then_some(sample)
 }
 
+/// The commonest function words of each language, for the languages that have them
+/// (`index-schema/function-words.tsv`).
+const FUNCTION_WORDS: &str = include_str!("../index-schema/function-words.tsv");
+
+/// A text with fewer words than this needs only one function word of its language
+/// (short news sentences hold few: "Евросоюз обсуждает новый пакет санкций против
+/// России ... выступила в Брюсселе").
+const SHORT_TEXT_WORDS: usize = 40;
+
+/// The function-word lists, parsed: language code and its words.
+fn function_word_lists() -> &'static [(&'static str, Vec<&'static str>)] {
+    static LISTS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        FUNCTION_WORDS
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(lang, words)| (lang, words.split(' ').collect()))
+            .collect()
+    })
+}
+
+/// How many words of `words` (lower-cased words of a text) are in `list`.
+fn count_in(words: &[String], list: &[&str]) -> usize {
+    words
+        .iter()
+        .filter(|word| list.contains(&word.as_str()))
+        .count()
+}
+
+/// The lower-cased words of a text.
+fn lowercased_words(text: &str) -> Vec<String> {
+    WordSpans::new(text)
+        .map(|(start, end)| text[start..end].to_lowercase())
+        .collect()
+}
+
+/// Does `text` hold enough of the function words of `lang` (two, one in a short text)
+/// to be in it? A language without a list in [`FUNCTION_WORDS`] always passes.
+fn shows_function_words(text: &str, lang: &str) -> bool {
+    let Some((_, list)) = function_word_lists().iter().find(|(code, _)| *code == lang) else {
+        return true;
+    };
+    let words = lowercased_words(text);
+    let needed = if words.len() < SHORT_TEXT_WORDS { 1 } else { 2 };
+    count_in(&words, list) >= needed
+}
+
+/// The language of a short text the statistical detector is unsure of, by its
+/// function words: the language with the most of them, at least `needed`, more than
+/// any other language and more than the English markers ("La Maison Blanche a confirmé la
+/// visite de Volodymyr Zelensky à Washington": la, de, à). Only words written without
+/// a capital count ("De Laurentiis" is a name), and no single Latin letters ("A/S").
+fn language_by_function_words(text: &str, needed: usize) -> Option<&'static str> {
+    let words: Vec<String> = WordSpans::new(text)
+        .map(|(start, end)| &text[start..end])
+        .filter(|word| {
+            let first = word.chars().next().is_some_and(|c| !c.is_uppercase());
+            first && !(word.len() == 1 && word.is_ascii())
+        })
+        .map(str::to_lowercase)
+        .collect();
+    let mut counts: Vec<(usize, &'static str)> = function_word_lists()
+        .iter()
+        .map(|(lang, list)| (count_in(&words, list), *lang))
+        .collect();
+    counts.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let (best, lang) = *counts.first()?;
+    let second = counts.get(1).map_or(0, |c| c.0);
+    let english = count_in(&words, ENGLISH_MARKERS);
+    (best >= needed && best > second && best > english).then_some(lang)
+}
+
 /// Detects an article's language and returns its ISO 639-1 code (English when unsure).
 /// Another language detected from the whole text gives way to English when the words
-/// without a capital are English (a table of foreign names in an English report).
+/// without a capital are English (a table of foreign names in an English report), or
+/// when a text in Latin letters holds none of that language's function words (an
+/// English earnings table: "Shr 10 cts vs 12 cts").
 pub fn detect_language(title: &str, body: &str) -> &'static str {
     let body = prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES);
     if clearly_english(body) {
@@ -154,8 +229,22 @@ pub fn detect_language(title: &str, body: &str) -> &'static str {
     let Some(info) = detector.detect(&sample) else {
         return DEFAULT_LANG;
     };
-    if !info.is_reliable() || info.lang() == whatlang::Lang::Eng {
+    if info.lang() == whatlang::Lang::Eng {
         return DEFAULT_LANG;
+    }
+    let code3 = info.lang().code();
+    let lang = LANGUAGES
+        .iter()
+        .find(|(c3, _, _)| *c3 == code3)
+        .map(|(_, c2, _)| *c2)
+        .unwrap_or(DEFAULT_LANG);
+    // English is written in Latin letters: a text in another script is not English,
+    // and the detector's best guess beats the default.
+    let latin = info.script() == whatlang::Script::Latin;
+    if !info.is_reliable() {
+        let needed = if latin { 2 } else { 1 };
+        let fallback = if latin { DEFAULT_LANG } else { lang };
+        return language_by_function_words(&sample, needed).unwrap_or(fallback);
     }
     let lowercase_english = lowercase_words(&sample)
         .and_then(|words| detector.detect_lang(&words))
@@ -163,12 +252,10 @@ pub fn detect_language(title: &str, body: &str) -> &'static str {
     if lowercase_english {
         return DEFAULT_LANG;
     }
-    let code3 = info.lang().code();
-    LANGUAGES
-        .iter()
-        .find(|(c3, _, _)| *c3 == code3)
-        .map(|(_, c2, _)| *c2)
-        .unwrap_or(DEFAULT_LANG)
+    if latin && !shows_function_words(&sample, lang) {
+        return DEFAULT_LANG;
+    }
+    lang
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
@@ -761,5 +848,58 @@ mod tests {
         let german = "Die Bundesregierung hat am Dienstag in Berlin neue Sanktionen gegen \
             Russland beschlossen, teilte ein Sprecher mit.";
         assert_eq!(detect_language("", german), "de");
+    }
+
+    #[test]
+    fn an_earnings_table_is_english_though_its_letters_look_french() {
+        let table = "SAN ANTONIO, Oct 20 - Shr profit 2.77 dlrs vs profit 1.35 dlrs\n\
+            Net 155.0 mln vs 77.4 mln\nNine mths\nShr loss 1.43 dlrs vs profit 3.66 dlrs\n\
+            Net loss 60.4 mln vs profit 195.2 mln\nAssets 45.15 billion vs 42.69 billion\n";
+        assert_eq!(
+            detect_language("Acme Holdings Corp <ACM> 3RD Qtr Net", table),
+            "en"
+        );
+        // Short texts in other languages keep their language.
+        assert_eq!(
+            detect_language(
+                "",
+                "Les troupes russes restent en Biélorussie après les exercices, selon le ministère."
+            ),
+            "fr"
+        );
+        assert_eq!(
+            detect_language("", "Российские войска остаются в Белоруссии."),
+            "ru"
+        );
+    }
+
+    #[test]
+    fn a_short_sentence_the_detector_is_unsure_of_goes_by_its_function_words() {
+        let french = "La Maison Blanche a confirmé la visite de Volodymyr Zelensky à Washington.";
+        assert_eq!(detect_language("", french), "fr");
+        let russian = "Японские дипломаты провели встречу с коллегами из Китая в Пекине.";
+        assert_eq!(detect_language("", russian), "ru");
+        assert_eq!(
+            language_by_function_words("The minister met the press in Paris.", 2),
+            None
+        );
+        assert_eq!(language_by_function_words("Acme Corp 3RD Qtr Net", 2), None);
+    }
+
+    #[test]
+    fn function_word_lists_name_known_languages() {
+        for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
+            let (lang, words) = line.split_once('\t').expect("language<TAB>words");
+            assert!(
+                language_slot(lang).is_some(),
+                "{lang} is not a language dossier names"
+            );
+            assert!(
+                words
+                    .split(' ')
+                    .all(|w| !w.is_empty() && w.to_lowercase() == w),
+                "{lang}"
+            );
+        }
     }
 }

@@ -197,7 +197,7 @@ fn language_by_function_words(text: &str, needed: usize) -> Option<&'static str>
         .iter()
         .map(|(lang, list)| (count_in(&words, list), *lang))
         .collect();
-    counts.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    counts.sort_unstable_by_key(|c| std::cmp::Reverse(c.0));
     let (best, lang) = *counts.first()?;
     let second = counts.get(1).map_or(0, |c| c.0);
     let english = count_in(&words, ENGLISH_MARKERS);

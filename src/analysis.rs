@@ -211,7 +211,9 @@ fn language_by_function_words(text: &str, needed: usize) -> Option<&'static str>
 /// Another language detected from the whole text gives way to English when the words
 /// without a capital are English (a table of foreign names in an English report), or
 /// when a text in Latin letters holds none of that language's function words (an
-/// English earnings table: "Shr 10 cts vs 12 cts").
+/// English earnings table: "Shr 10 cts vs 12 cts"). A text the detector is unsure of
+/// goes by its function words; failing those, English in Latin letters, the
+/// detector's guess in another script.
 pub fn detect_language(title: &str, body: &str) -> &'static str {
     let body = prefix_at_char_boundary(body, LANGUAGE_SAMPLE_BYTES);
     if clearly_english(body) {

@@ -136,7 +136,7 @@ fn lowercase_words(text: &str) -> Option<String> {
 
 /// The commonest function words of each language, for the languages that have them
 /// (`index-schema/function-words.tsv`).
-const FUNCTION_WORDS: &str = include_str!("../index-schema/function-words.tsv");
+pub(crate) const FUNCTION_WORDS: &str = include_str!("../index-schema/function-words.tsv");
 
 /// A text with fewer words than this needs only one function word of its language
 /// (short news sentences hold few: "Евросоюз обсуждает новый пакет санкций против

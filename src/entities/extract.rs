@@ -39,7 +39,7 @@ pub fn shipped_tagger() -> &'static Tagger {
 const RULES_VERSION: u32 = 5;
 
 /// What the extraction of this build is: its rules' version and a hash of the shipped
-/// model, lists and boilerplate rules. An index records it; a different one makes the
+/// model, lists, boilerplate rules and the function words language detection reads. An index records it; a different one makes the
 /// next `dossier index` read every article again.
 pub fn extraction_identity() -> &'static str {
     static IDENTITY: LazyLock<String> = LazyLock::new(|| {
@@ -54,6 +54,7 @@ pub fn extraction_identity() -> &'static str {
             super::foreign::FOREIGN_NAMES,
             super::foreign::HOMONYMS,
             crate::clean::BOILERPLATE_RULES,
+            crate::analysis::FUNCTION_WORDS,
         ] {
             hasher.update(text.as_bytes());
             hasher.update(&[0]);

@@ -308,6 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn paywall_engagement_and_follow_lines_are_removed() {
+        let body = "The council met in Portmere on Monday.\n\
+            To view the full story, please subscribe to the Portmere Post.\n\
+            If you're already a subscriber, log in above.\n\
+            Advertising disclosure: we may earn a commission.\n\
+            Credit:\n\
+            5 min read\n\
+            War der Artikel nützlich?\n\
+            Follow us on Twitter and Facebook for more.\n\
+            Folgen Sie uns auf Instagram.\n\
+            Diese Website verwendet Akismet, um Spam zu reduzieren.\n\
+            Follow-up talks with Facebook are planned, the mayor said.\n\
+            Contact between the two sides resumed in May.";
+        let clean = Boilerplate::shipped().clean_body(body);
+        assert_eq!(
+            clean,
+            "The council met in Portmere on Monday.\n\
+             Follow-up talks with Facebook are planned, the mayor said.\n\
+             Contact between the two sides resumed in May."
+        );
+    }
+
+    #[test]
     fn related_articles_tail_is_cut_only_in_second_half() {
         let body = "First long paragraph about the harbour strike and its effects on trade.\n\nSecond paragraph with more detail about the dockers.\n\nRelated Articles\n\nAnother headline\n\nYet another headline";
         let clean = Boilerplate::shipped().clean_body(body);

@@ -115,6 +115,7 @@ fn unescape(text: &str) -> String {
 /// publication day), then the main text.
 pub fn read_html(text: &str) -> RawArticle {
     let document = Document::from(text);
+    open_swallowing_noscripts(&document);
     let page = meta::read(&document);
     let body_text = body::main_text(document);
     let body = Boilerplate::shipped().clean_body(&body_text);
@@ -126,6 +127,22 @@ pub fn read_html(text: &str) -> RawArticle {
         source: page.site,
         date_hint: page.published,
         ..RawArticle::default()
+    }
+}
+
+/// A `<noscript>` holding more text than this is not a "please enable JavaScript" note.
+const NOSCRIPT_NOTE_BYTES: usize = 1_000;
+
+/// A `<noscript>` left open by a broken page (`<noscript><div></noscript>`) can hold the
+/// rest of the page, article included; such a one is read as an ordinary block (renamed
+/// `<div>`), so that neither the page's readers nor the scoring pass drop it whole.
+fn open_swallowing_noscripts(document: &Document) {
+    static NOSCRIPT: std::sync::LazyLock<dom_query::Matcher> =
+        std::sync::LazyLock::new(|| meta::matcher("noscript"));
+    for node in document.select_matcher(&NOSCRIPT).nodes() {
+        if node.text().len() > NOSCRIPT_NOTE_BYTES {
+            node.rename("div");
+        }
     }
 }
 
@@ -208,6 +225,27 @@ mod tests {
             read_html(time).date_hint,
             Some(("2023-05-06".into(), DateSource::Meta))
         );
+    }
+
+    #[test]
+    fn a_noscript_left_open_does_not_swallow_the_article() {
+        let paragraph = "<p>Rangers counted nine bear cubs in the park this year, the most \
+            since monitoring began, and said the population was slowly recovering.</p>";
+        let broken = format!(
+            "<html><body><noscript><div id=\"nojs\"></noscript><div id=\"page\">\
+             <h1>A record year for bears</h1>{}</div></body></html>",
+            paragraph.repeat(12)
+        );
+        let article = read_html(&broken);
+        assert!(
+            article.body.starts_with("Rangers counted nine bear cubs"),
+            "{}",
+            article.body
+        );
+        // A short note for browsers without scripts stays out.
+        let note = "<html><body><noscript><p>Please enable JavaScript.</p></noscript>\
+            <article><p>Rangers counted nine bear cubs.</p></article></body></html>";
+        assert_eq!(read_html(note).body, "Rangers counted nine bear cubs.");
     }
 
     #[test]

@@ -110,26 +110,31 @@ fn clearly_english(text: &str) -> bool {
 /// At least this many words without a capital, and they may overrule the detector.
 const MIN_LOWERCASE_WORDS: usize = 5;
 
-/// The words of a text that do not start with a capital or a digit, joined by spaces.
-/// Names and numbers say little about the language around them, and a results table
+/// The words of a text that start with a letter that is not a capital. Names and
+/// numbers say little about the language around them, and a results table
 /// ("Feyenoord Rotterdam 2 Vitesse Arnhem 1", under one English line) is mostly names
 /// that a letter-trigram detector takes for Dutch. Function words are lower-case in
 /// every cased language (German nouns aside), and words of scripts without case all
-/// count. None when there are too few.
-fn lowercase_words(text: &str) -> Option<String> {
+/// count.
+fn uncapitalised_words(text: &str) -> impl Iterator<Item = &str> {
+    WordSpans::new(text)
+        .map(|(start, end)| &text[start..end])
+        .filter(|word| {
+            word.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() && !c.is_uppercase())
+        })
+}
+
+/// The [`uncapitalised_words`] of a text joined by spaces, for the detector; none when
+/// there are too few to overrule it.
+fn lowercase_sample(text: &str) -> Option<String> {
     let mut sample = String::with_capacity(text.len());
     let mut count = 0;
-    for (start, end) in WordSpans::new(text) {
-        let word = &text[start..end];
-        if word
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() && !c.is_uppercase())
-        {
-            sample.push_str(word);
-            sample.push(' ');
-            count += 1;
-        }
+    for word in uncapitalised_words(text) {
+        sample.push_str(word);
+        sample.push(' ');
+        count += 1;
     }
     (count >= MIN_LOWERCASE_WORDS).then_some(sample)
 }
@@ -185,15 +190,12 @@ fn shows_function_words(text: &str, lang: &str) -> bool {
 /// The language of a short text the statistical detector is unsure of, by its
 /// function words: the language with the most of them, at least `needed`, more than
 /// any other language and more than the English markers ("La Maison Blanche a confirmé la
-/// visite de Volodymyr Zelensky à Washington": la, de, à). Only words written without
-/// a capital count ("De Laurentiis" is a name), and no single Latin letters ("A/S").
+/// visite de Volodymyr Zelensky à Washington": la, de, à). Only
+/// [`uncapitalised_words`] count ("De Laurentiis" is a name), and no single Latin
+/// letters ("A/S").
 fn language_by_function_words(text: &str, needed: usize) -> Option<&'static str> {
-    let words: Vec<String> = WordSpans::new(text)
-        .map(|(start, end)| &text[start..end])
-        .filter(|word| {
-            let first = word.chars().next().is_some_and(|c| !c.is_uppercase());
-            first && !(word.len() == 1 && word.is_ascii())
-        })
+    let words: Vec<String> = uncapitalised_words(text)
+        .filter(|word| !(word.len() == 1 && word.is_ascii()))
         .map(str::to_lowercase)
         .collect();
     let mut counts: Vec<(usize, &'static str)> = function_word_lists()
@@ -251,7 +253,7 @@ pub fn detect_language(title: &str, body: &str) -> &'static str {
         let fallback = if latin { DEFAULT_LANG } else { lang };
         return language_by_function_words(&sample, needed).unwrap_or(fallback);
     }
-    let lowercase_english = lowercase_words(&sample)
+    let lowercase_english = lowercase_sample(&sample)
         .and_then(|words| detector.detect_lang(&words))
         .is_some_and(|lang| lang == whatlang::Lang::Eng);
     if lowercase_english {

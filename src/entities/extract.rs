@@ -34,13 +34,14 @@ pub fn shipped_tagger() -> &'static Tagger {
 /// format readers and date evidence hand them (`src/ingest`, `src/dates`): raise it with
 /// every change to what they find, so that indexes built before re-analyse their
 /// articles on the next run. (4: web pages read by the scoring extractor, their dates
-/// from every piece of evidence, `saved` days. 5: names in other languages; the
-/// language detected from the words without a capital.)
+/// from every piece of evidence, `saved` days. 5: names in other languages; language
+/// detection checked by the words without a capital and by function words.)
 const RULES_VERSION: u32 = 5;
 
 /// What the extraction of this build is: its rules' version and a hash of the shipped
-/// model, lists, boilerplate rules and the function words language detection reads. An index records it; a different one makes the
-/// next `dossier index` read every article again.
+/// model, lists, boilerplate rules and the function words language detection reads.
+/// An index records it; a different one makes the next `dossier index` read every
+/// article again.
 pub fn extraction_identity() -> &'static str {
     static IDENTITY: LazyLock<String> = LazyLock::new(|| {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
